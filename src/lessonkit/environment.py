@@ -1,0 +1,119 @@
+"""Record the software and hardware a result was computed with."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib import metadata
+
+#: The packages whose versions change the lesson's results.
+KEY_PACKAGES = (
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "matplotlib",
+    "shap",
+    "skops",
+    "pandera",
+)
+
+
+def installed_version(package: str) -> str | None:
+    """Return the installed version of a distribution, or None when it is not installed."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def blas_report() -> list[str]:
+    """Describe the linear-algebra libraries (BLAS/OpenMP) numpy and scikit-learn will use."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        return ["threadpoolctl not installed"]
+    lines = []
+    for pool in threadpool_info():
+        api = pool.get("internal_api", pool.get("user_api", "?"))
+        detail = pool.get("architecture") or ""
+        lines.append(f"{api} {pool.get('version', '?')} {detail} threads={pool['num_threads']}")
+    return sorted(set(lines))
+
+
+def environment_report(packages: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str]:
+    """Return a flat dictionary describing this machine and the key package versions.
+
+    Paste it into a lab notebook, a paper's appendix or a results file.
+    """
+    report = {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "os": f"{platform.system()} {platform.release()}",
+        "machine": platform.machine(),
+        "cpu_count": str(os.cpu_count()),
+        "blas": "; ".join(blas_report()),
+    }
+    for package in packages:
+        report[package] = installed_version(package) or "not installed"
+    return report
+
+
+class LessonEnvironmentError(RuntimeError):
+    """The Jupyter kernel's environment cannot run the lesson as it is."""
+
+
+def _import_name(package: str) -> str:
+    return {"scikit-learn": "sklearn"}.get(package, package.replace("-", "_"))
+
+
+def _major_minor(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def check_environment(pinned: dict[str, str]) -> None:
+    """Check the kernel's packages against the lesson's pins before anything runs.
+
+    Raises :class:`LessonEnvironmentError` with the fix when a package is missing, is older
+    (by major.minor version) than the lesson's pin, or was upgraded after it was imported (a
+    restart is needed). Prints one note when versions merely differ. In the lesson's pinned
+    environment it prints nothing and returns None.
+    """
+    problems, notes = [], []
+    for package, wanted in pinned.items():
+        have = installed_version(package)
+        if have is None:
+            problems.append(
+                f"{package} is not installed for this kernel ({sys.executable}). Install the "
+                "lesson's environment as the Setup page shows, then choose its kernel."
+            )
+            continue
+        if _major_minor(have) < _major_minor(wanted):
+            problems.append(
+                f"{package} {have} is older than this lesson supports ({wanted}); "
+                f"run `pip install {package}=={wanted}` (or install the lesson's environment) "
+                "and restart the kernel."
+            )
+            continue
+        module = sys.modules.get(_import_name(package))
+        loaded = getattr(module, "__version__", None) if module else None
+        if loaded is not None and loaded != have:
+            problems.append(
+                f"{package} {have} was installed after version {loaded} had been imported: "
+                "restart the kernel (in Colab: Runtime > Restart session) and run the notebook "
+                "again from the top."
+            )
+        elif have != wanted:
+            notes.append(f"{package} {have} (lesson: {wanted})")
+    if problems:
+        raise LessonEnvironmentError("\n".join(["This environment cannot run the lesson:", *problems]))
+    if notes:
+        print(
+            "Note: some versions differ from the lesson's, so numbers may differ slightly from "
+            "the ones on the lesson's pages: " + ", ".join(notes)
+        )

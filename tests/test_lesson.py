@@ -1,0 +1,119 @@
+"""Lesson checks on the real lesson, and proof that each check fails when its rule is broken."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import lesson_checks as checks
+
+
+@pytest.mark.parametrize("check", checks.SOURCE_CHECKS, ids=lambda c: c.__name__)
+def test_lesson_passes(root, check):
+    assert check(root) == []
+
+
+@pytest.fixture
+def broken(tmp_path, root):
+    """A copy of the lesson's sources to break on purpose."""
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+    copy = tmp_path / "lesson"
+    shutil.copytree(root, copy, ignore=ignore)
+    return copy
+
+
+def first_episode(lesson):
+    return sorted((lesson / "episodes").glob("*.md"))[0]
+
+
+def test_missing_front_matter_key_fails(broken):
+    path = first_episode(broken)
+    path.write_text(path.read_text().replace("keypoints:", "key_points:", 1))
+    assert any("missing front matter key 'keypoints'" in p for p in checks.check_episodes(broken))
+
+
+def test_episode_without_notebook_fails(broken):
+    path = first_episode(broken)
+    (broken / "notebooks" / f"{path.stem}.ipynb").unlink()
+    assert any("no paired notebook" in p for p in checks.check_episodes(broken))
+
+
+def test_challenge_without_solution_or_minutes_fails(broken):
+    path = first_episode(broken)
+    text = path.read_text()
+    text = text.replace("::::{solution} ex-01-which-word", "::::{solution} ex-01-other", 1)
+    text = text.replace("Which word fits? (5 min)", "Which word fits?", 1)
+    path.write_text(text)
+    problems = checks.check_episodes(broken)
+    assert any("'Which word fits?' has no solution" in p for p in problems)
+    assert any("has no '(N min)' estimate" in p for p in problems)
+    assert any("challenges add up to" in p for p in problems)
+
+
+def test_markdown_image_without_alt_fails(broken):
+    path = first_episode(broken)
+    path.write_text(path.read_text() + "\n![](figure.png)\n")
+    assert any("image figure.png has no alt text" in p for p in checks.check_alt_text(broken))
+
+
+def test_lesson_figure_without_alt_fails(broken):
+    path = first_episode(broken)
+    text = path.read_text()
+    start = text.index(":alt:", text.index("{lesson-figure}"))
+    end = text.index("\n", start)
+    path.write_text(text[:start] + text[end + 1 :])
+    assert any("lesson-figure has no :alt: text" in p for p in checks.check_alt_text(broken))
+
+
+def test_notebook_figure_without_alt_fails(broken):
+    path = sorted((broken / "notebooks").glob("*.ipynb"))[0]
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("mystnb", None)
+    path.write_text(json.dumps(nb))
+    assert any("draws a figure without alt text" in p for p in checks.check_alt_text(broken))
+
+
+def test_page_missing_from_toc_fails(broken):
+    (broken / "learners" / "extra.md").write_text("# Extra\n")
+    assert "learners/extra.md is not in _toc.yml" in checks.check_toc(broken)
+
+
+def test_toc_entry_without_file_fails(broken):
+    toc = broken / "_toc.yml"
+    toc.write_text(toc.read_text().replace("- file: learners/license", "- file: learners/licence"))
+    assert "_toc.yml lists learners/licence, which does not exist" in checks.check_toc(broken)
+
+
+def test_changed_data_fails_the_checksum_check(broken):
+    path = broken / "data" / "penguins.csv"
+    path.write_text(path.read_text().replace("39.1", "39.2", 1))
+    assert checks.check_data(broken) == ["data/penguins.csv does not match its checksum in SHA256SUMS"]
+
+
+def test_disagreeing_pins_fail(broken):
+    env = broken / "environment.yml"
+    env.write_text(env.read_text().replace("scikit-learn==", "scikit-learn==0.0.", 1))
+    assert any(p.startswith("scikit-learn: requirements.txt pins") for p in checks.check_environment_files(broken))
+
+
+def test_missing_package_in_environment_yml_fails(broken):
+    env = broken / "environment.yml"
+    env.write_text("\n".join(line for line in env.read_text().splitlines() if "shap==" not in line))
+    assert any(p.startswith("shap: requirements.txt pins") for p in checks.check_environment_files(broken))
+
+
+def test_stale_setup_cell_or_error_output_fails(broken):
+    path = sorted((broken / "notebooks").glob("*.ipynb"))[0]
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code[0]["source"] = "import lessonkit\n"
+    code[1]["outputs"].append({"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []})
+    code[2]["execution_count"] = 99
+    path.write_text(json.dumps(nb))
+    problems = checks.check_notebooks(broken)
+    assert any("not the current set-up cell" in p for p in problems)
+    assert any("stores an error" in p for p in problems)
+    assert any("not executed top to bottom" in p for p in problems)

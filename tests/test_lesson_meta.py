@@ -1,0 +1,118 @@
+"""Unit tests of the episode-metadata rendering (front matter -> page furniture, schedule)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import lesson_meta
+
+EPISODE = textwrap.dedent(
+    """\
+    ---
+    title: "Counting penguins"
+    teaching: 25
+    exercises: 20
+    questions: ["How many penguins?", "Which islands?"]
+    objectives: ["Count penguins."]
+    keypoints: ["Count twice."]
+    ---
+    Some prose.
+
+    :::{instructor-note}
+    Live-code the counting.
+    :::
+
+    ::::{exercise} Count them (5 min)
+    :label: ex-count
+
+    How many?
+    ::::
+
+    ::::{solution} ex-count
+    :class: dropdown
+    344.
+    ::::
+
+    ::::{exercise} Without a label (15 min)
+    Text.
+    ::::
+    """
+)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_episode(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    assert (episode.number, episode.slug, episode.title, episode.minutes) == (3, "03-counting", "Counting penguins", 45)
+    assert episode.body.startswith("Some prose.")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda t: t.replace('title: "Counting penguins"\n', ""), "missing front matter key 'title'"),
+        (lambda t: t.replace("teaching: 25", "teaching: soon"), "'teaching' must be a whole number"),
+        (lambda t: t.replace('keypoints: ["Count twice."]', "keypoints: []"), "'keypoints' must be a non-empty list"),
+        (lambda t: t.replace("---\ntitle", "title", 1), "no YAML front matter"),
+    ],
+)
+def test_bad_front_matter_is_reported(tmp_path, change, problem):
+    with pytest.raises(lesson_meta.FrontMatterError, match=problem):
+        lesson_meta.read_episode(write(tmp_path, "03-counting.md", change(EPISODE)))
+
+
+def test_episode_file_names_are_checked(tmp_path):
+    with pytest.raises(lesson_meta.FrontMatterError, match="NN-slug"):
+        lesson_meta.read_episode(write(tmp_path, "counting.md", EPISODE))
+
+
+def test_overview_renders_front_matter(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    links = lesson_meta.notebook_links(episode, "https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    text = lesson_meta.render_overview(episode, links)
+    assert text.startswith("# Counting penguins\n")
+    assert "**Teaching:** 25 min · **Exercises:** 20 min" in text
+    assert "- How many penguins?\n- Which islands?" in text
+    assert "- Count penguins." in text
+    assert "https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb" in text
+    assert "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Fnotebooks%2F03-counting.ipynb" in text
+    assert "{download}`Download the notebook <../notebooks/03-counting.ipynb>`" in text
+    keypoints = lesson_meta.render_keypoints(episode)
+    assert ":::{admonition} Key points" in keypoints and "- Count twice." in keypoints
+
+
+def test_schedule_has_running_clock_and_total(tmp_path):
+    first = write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
+    second = write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 50"))
+    episodes = lesson_meta.load_episodes(tmp_path)
+    assert [e.path for e in episodes] == [first, second]
+    rows = lesson_meta.schedule_rows(episodes)
+    assert [(start, minutes) for start, _, minutes in rows] == [("00:00", 45), ("00:45", 70), ("01:55", 115)]
+    table = lesson_meta.render_schedule(episodes)
+    assert "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |" in table
+    assert "| 01:55 | **Finish** | **115 min in total** | |" in table
+
+
+def test_instructor_notes_are_collected(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    assert lesson_meta.instructor_notes(episode.body) == ["Live-code the counting."]
+    page = lesson_meta.render_instructor_notes([episode])
+    assert "## 3. Counting penguins" in page and "Live-code the counting." in page
+    assert "Teaching 25 min, exercises 20 min (45 min)" in page
+
+
+def test_challenges_and_solutions_are_found(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    found = lesson_meta.challenges(episode.body)
+    assert [(c.title, c.label, c.minutes) for c in found] == [
+        ("Count them (5 min)", "ex-count", 5),
+        ("Without a label (15 min)", None, 15),
+    ]
+    assert lesson_meta.solution_targets(episode.body) == ["ex-count"]

@@ -1,0 +1,303 @@
+"""Lesson checks: what the Carpentries checker does for Markdown, for a Python lesson.
+
+Each ``check_*`` function takes the lesson's root folder and returns a list of problems (empty
+when all is well), so tests can run them on the real lesson and on deliberately broken copies.
+Run them all with ``python tools/lesson_checks.py [ROOT]``; ``check_built_site`` needs a
+built site (``make site``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lesson_meta  # noqa: E402
+import notebooks as nbtools  # noqa: E402
+
+MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+IMAGE_DIRECTIVE = re.compile(
+    r"^(?P<fence>:{3,}|`{3,})\{(?P<name>figure|image|lesson-figure)\}[^\n]*\n(?P<body>.*?)^(?P=fence)",
+    re.MULTILINE | re.DOTALL,
+)
+IMAGE_MIME = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
+
+
+def _toc_files(root: Path) -> list[str]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                found.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return found
+
+
+def _strip_suffix(name: str) -> str:
+    return re.sub(r"\.(md|ipynb)$", "", name)
+
+
+# ----------------------------------------------------------------------------- sources
+def check_episodes(root: Path) -> list[str]:
+    """Front matter, a paired notebook, no hand-written title, complete challenges."""
+    problems = []
+    episode_files = sorted((root / "episodes").glob("*.md"))
+    if not episode_files:
+        problems.append("episodes/: no episodes found")
+    for path in episode_files:
+        rel = path.relative_to(root)
+        try:
+            episode = lesson_meta.read_episode(path)
+        except lesson_meta.FrontMatterError as exc:
+            problems.append(str(exc).replace(str(path), str(rel)))
+            continue
+        if not episode.notebook(root).is_file():
+            problems.append(f"{rel}: no paired notebook notebooks/{episode.slug}.ipynb")
+        if re.search(r"^# ", episode.body, re.MULTILINE):
+            problems.append(f"{rel}: has a '# ' title in the body (the front matter's title is used)")
+        found = lesson_meta.challenges(episode.body)
+        if not found:
+            problems.append(f"{rel}: has no challenges")
+        solved = set(lesson_meta.solution_targets(episode.body))
+        for challenge in found:
+            if challenge.label is None:
+                problems.append(f"{rel}: challenge '{challenge.title}' has no :label:")
+            elif challenge.label not in solved:
+                problems.append(f"{rel}: challenge '{challenge.title}' has no solution")
+            if challenge.minutes is None:
+                problems.append(f"{rel}: challenge '{challenge.title}' has no '(N min)' estimate")
+        total = sum(c.minutes or 0 for c in found)
+        if found and total != episode.meta["exercises"]:
+            problems.append(
+                f"{rel}: challenges add up to {total} min but the front matter says "
+                f"exercises: {episode.meta['exercises']}"
+            )
+        if "{instructor-note}" not in episode.body:
+            problems.append(f"{rel}: has no instructor notes")
+    return problems
+
+
+def check_toc(root: Path) -> list[str]:
+    """Every page and notebook is in _toc.yml, and every _toc.yml entry exists."""
+    problems = []
+    listed = {_strip_suffix(f) for f in _toc_files(root)}
+    pages = [root / "index.md"]
+    for folder in ("episodes", "learners", "instructors"):
+        pages += sorted((root / folder).glob("*.md"))
+    pages += sorted((root / "notebooks").glob("*.ipynb"))
+    for page in pages:
+        name = _strip_suffix(str(page.relative_to(root)))
+        if name not in listed:
+            problems.append(f"{page.relative_to(root)} is not in _toc.yml")
+    for name in sorted(listed):
+        if not any((root / f"{name}{ext}").is_file() for ext in (".md", ".ipynb")):
+            problems.append(f"_toc.yml lists {name}, which does not exist")
+    return problems
+
+
+def check_alt_text(root: Path) -> list[str]:
+    """Every image in the prose and every figure a notebook draws has alt text."""
+    problems = []
+    for page in sorted(root.glob("*.md")) + sorted(root.glob("*/*.md")):
+        if ".venv" in page.parts or "_build" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        rel = page.relative_to(root)
+        for match in MD_IMAGE.finditer(text):
+            if not match.group("alt").strip():
+                problems.append(f"{rel}: image {match.group('src')} has no alt text")
+        for match in IMAGE_DIRECTIVE.finditer(text):
+            if not re.search(r"^:alt:[ \t]*\S", match.group("body"), re.MULTILINE):
+                problems.append(f"{rel}: a {match.group('name')} has no :alt: text")
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "code":
+                continue
+            draws = any(
+                mime in output.get("data", {}) for output in cell.get("outputs", []) for mime in IMAGE_MIME
+            )
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+            if draws and not alt.strip():
+                problems.append(
+                    f"notebooks/{path.name}: cell {index} draws a figure without alt text "
+                    '(cell metadata "mystnb": {"image": {"alt": "..."}})'
+                )
+    return problems
+
+
+def check_notebooks(root: Path) -> list[str]:
+    """Stored outputs from one clean top-to-bottom run, no errors or stderr, current set-up cell."""
+    problems = []
+    expected_setup = nbtools.setup_cell_source(root)
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        rel = f"notebooks/{path.name}"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        if not code or "".join(code[0]["source"]) != expected_setup:
+            problems.append(f"{rel}: the first cell is not the current set-up cell (run `make refresh`)")
+        counts = [c.get("execution_count") for c in code]
+        if counts != list(range(1, len(code) + 1)):
+            problems.append(f"{rel}: not executed top to bottom in one fresh kernel (run `make refresh`)")
+        for index, cell in enumerate(code):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    problems.append(f"{rel}: code cell {index} stores an error")
+                if output.get("name") == "stderr":
+                    problems.append(f"{rel}: code cell {index} wrote to stderr")
+        if nb.get("metadata", {}).get("kernelspec", {}).get("name") != "python3":
+            problems.append(f"{rel}: kernelspec must be python3")
+    return problems
+
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        match = re.match(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==(\S+)\s*$", line)
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def check_environment_files(root: Path) -> list[str]:
+    """environment.yml and requirements.txt pin the same packages; the lock file agrees."""
+    problems = []
+    req = _pins((root / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    env = yaml.safe_load((root / "environment.yml").read_text(encoding="utf-8"))
+    pip_lists = [d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d]
+    conda_pins = _pins(pip_lists[0] if pip_lists else [])
+    for name in sorted(set(req) | set(conda_pins)):
+        if req.get(name) != conda_pins.get(name):
+            problems.append(
+                f"{name}: requirements.txt pins {req.get(name)} but environment.yml pins {conda_pins.get(name)}"
+            )
+    if not any(str(d).startswith("python=3.11") for d in env.get("dependencies", [])):
+        problems.append("environment.yml must pin python=3.11")
+    lock_path = root / "requirements.lock"
+    if not lock_path.is_file():
+        problems.append("requirements.lock is missing (run `make lock`)")
+    else:
+        lock = _pins(lock_path.read_text(encoding="utf-8").splitlines())
+        for name, version in sorted(req.items()):
+            if lock.get(name) != version:
+                problems.append(f"{name}: requirements.lock has {lock.get(name)}, requirements.txt {version} (run `make lock`)")
+    return problems
+
+
+def check_data(root: Path) -> list[str]:
+    """data/SHA256SUMS matches the files and the checksums the loader verifies."""
+    sys.path.insert(0, str(root / "src"))
+    from lessonkit.data import CHECKSUMS
+
+    problems = []
+    manifest = {}
+    for line in (root / "data" / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            manifest[name.lstrip("*")] = digest
+    if manifest != CHECKSUMS:
+        problems.append(f"data/SHA256SUMS {manifest} differs from lessonkit.data.CHECKSUMS {CHECKSUMS}")
+    for name, digest in manifest.items():
+        path = root / "data" / name
+        if not path.is_file():
+            problems.append(f"data/{name} is listed in SHA256SUMS but missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(f"data/{name} does not match its checksum in SHA256SUMS")
+    return problems
+
+
+# ----------------------------------------------------------------------------- built site
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.images, self.resources, self.ids = [], [], [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "img":
+            self.images.append(a)
+        if tag == "script" and a.get("src"):
+            self.resources.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "preload", "icon"):
+            self.resources.append(a["href"])
+        if tag in ("img", "iframe", "source", "video", "audio") and a.get("src"):
+            self.resources.append(a["src"])
+
+
+def check_built_site(root: Path, html: Path) -> list[str]:
+    """Launch and download links resolve, images have alt text, nothing loads from the web."""
+    problems = []
+    url, branch = nbtools.repository_url(root)
+    owner_repo = url.split("github.com/", 1)[1]
+    colab = re.compile(rf"colab\.research\.google\.com/github/{re.escape(owner_repo)}/blob/{branch}/(?P<path>[^?#]+)")
+    binder = re.compile(rf"mybinder\.org/v2/gh/{re.escape(owner_repo)}/{branch}\?urlpath=(?P<path>[^&#]+)")
+    pages = sorted(html.rglob("*.html"))
+    if not pages:
+        return [f"{html}: no built pages (build the site first)"]
+    launch_links = 0
+    for page in pages:
+        if "_static" in page.parts or page.name in {"genindex.html", "search.html"}:
+            continue
+        rel = page.relative_to(html)
+        parser = _Page()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.links:
+            if m := colab.search(href):
+                launch_links += 1
+                if not (root / unquote(m.group("path"))).is_file():
+                    problems.append(f"{rel}: Colab link to missing file {m.group('path')}")
+            elif m := binder.search(href):
+                launch_links += 1
+                target = unquote(m.group("path"))
+                target = re.sub(r"^(lab/tree|tree|notebooks)/", "", target)
+                if not (root / target).is_file():
+                    problems.append(f"{rel}: Binder link to missing file {target}")
+            elif not urlsplit(href).scheme and not href.startswith(("#", "mailto:")):
+                target = (page.parent / unquote(urlsplit(href).path)).resolve()
+                if urlsplit(href).path and not target.exists():
+                    problems.append(f"{rel}: link to missing file {href}")
+        for image in parser.images:
+            alt = (image.get("alt") or "").strip()
+            if not alt or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg|gif)", alt):
+                problems.append(f"{rel}: image {image.get('src')} has no alt text")
+        for resource in parser.resources:
+            if urlsplit(resource).scheme in ("http", "https") or resource.startswith("//"):
+                problems.append(f"{rel}: loads {resource} from the network")
+    if launch_links == 0:
+        problems.append("no Binder or Colab launch links found in the built site")
+    return problems
+
+
+SOURCE_CHECKS = (check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_data)
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[0]).resolve() if argv else Path(__file__).resolve().parents[1]
+    problems = [p for check in SOURCE_CHECKS for p in check(root)]
+    html = root / "_build" / "html"
+    if html.is_dir():
+        problems += check_built_site(root, html)
+    print("\n".join(problems) or "All lesson checks pass.")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,164 @@
+"""Sphinx extension for the lesson: turns episode front matter into page furniture.
+
+* ``episodes/NN-slug.md``: inserts the title, the questions/objectives box and the notebook
+  launch links at the top, and the key points at the end (all from the front matter).
+* a ```` ```{lesson-schedule} ```` block: replaced by the schedule table (home page).
+* a ```` ```{instructor-notes} ```` block: replaced by every episode's instructor notes.
+* ``:::{instructor-note}``: an admonition styled for instructors.
+* ``:::{lesson-figure} ../notebooks/NN-slug.ipynb::key``: a numbered figure, with a caption
+  and required alt text, showing a figure glued in a notebook (myst-nb's ``glue:figure``
+  works only within one document).
+
+The rendering itself lives in ``lesson_meta.py`` (pure Python, unit-tested).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.parsers.rst.directives.admonitions import Admonition
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import lesson_meta
+
+logger = logging.getLogger(__name__)
+
+PLACEHOLDER = r"^```\{%s\}[ \t]*\n```[ \t]*$"
+
+
+class InstructorNote(Admonition):
+    """``:::{instructor-note} [title]`` -- an admonition with the class ``instructor-note``."""
+
+    required_arguments = 0
+    optional_arguments = 1
+
+    def run(self):
+        title = self.arguments[0] if self.arguments else "Instructor note"
+        self.arguments = [title]
+        self.options["class"] = ["instructor-note"] + self.options.get("class", [])
+        return super().run()
+
+
+class LessonFigure(SphinxDirective):
+    """A figure whose image is a figure glued in another document (a notebook)."""
+
+    required_arguments = 1  # path/to/notebook.ipynb::key
+    final_argument_whitespace = False
+    has_content = True
+    option_spec = {"alt": directives.unchanged_required, "name": directives.unchanged}
+
+    def run(self):
+        from myst_nb.ext.glue.utils import create_pending_glue_ref
+
+        doc, sep, key = self.arguments[0].partition("::")
+        if not sep or not key:
+            raise self.error("lesson-figure takes 'path/to/notebook.ipynb::key'")
+        if not self.options.get("alt", "").strip():
+            raise self.error("lesson-figure needs :alt: text describing the figure")
+        if not self.content:
+            raise self.error("lesson-figure needs a caption")
+        ref = create_pending_glue_ref(self.state.document, *self.get_source_info(), doc, key)
+        figure = nodes.figure("", ref, classes=["lesson-figure"])
+        figure["lesson_alt"] = self.options["alt"]
+        self.set_source_info(figure)
+        holder = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, holder)
+        first = holder[0] if len(holder) else None
+        if not isinstance(first, nodes.paragraph):
+            raise self.error("the caption of a lesson-figure must be a paragraph")
+        figure += nodes.caption(first.rawsource, "", *first.children)
+        if len(holder) > 1:
+            figure += nodes.legend("", *holder[1:])
+        self.add_name(figure)
+        return [figure]
+
+
+class LessonFigureAlt(SphinxPostTransform):
+    """Give the image pasted into a lesson-figure (after myst-nb resolves it) its alt text."""
+
+    default_priority = 6  # after myst-nb's ReplacePendingGlueReferences (5)
+
+    def run(self, **kwargs) -> None:
+        for figure in self.document.findall(nodes.figure):
+            if "lesson_alt" not in figure:
+                continue
+            images = list(figure.findall(nodes.image))
+            if not images:
+                logger.warning("lesson-figure: the glued output is not an image", location=figure)
+            for image in images:
+                image["alt"] = figure["lesson_alt"]
+
+
+def _launch_settings(app: Sphinx) -> dict[str, str]:
+    theme = app.config.html_theme_options or {}
+    launch = theme.get("launch_buttons", {}) or {}
+    return {
+        "repository_url": theme.get("repository_url", ""),
+        "branch": theme.get("repository_branch", "main"),
+        "binderhub_url": launch.get("binderhub_url", "https://mybinder.org"),
+        "colab_url": launch.get("colab_url", "https://colab.research.google.com"),
+    }
+
+
+def _episodes(app: Sphinx) -> list[lesson_meta.Episode]:
+    folder = Path(app.srcdir) / "episodes"
+    episodes = lesson_meta.load_episodes(folder)
+    for episode in episodes:
+        app.env.note_dependency(str(episode.path))
+    return episodes
+
+
+def _episode_page(app: Sphinx, docname: str, text: str) -> str:
+    path = Path(app.srcdir) / f"{docname}.md"
+    episode = lesson_meta.read_episode(path)
+    if re.search(r"^# ", episode.body, re.MULTILINE):
+        logger.warning(
+            "episode body has a '# ' heading: the title comes from the front matter",
+            location=docname,
+        )
+    links = None
+    if episode.notebook(Path(app.srcdir)).is_file():
+        links = lesson_meta.notebook_links(episode, **_launch_settings(app))
+    else:
+        logger.warning(f"episode has no paired notebook notebooks/{episode.slug}.ipynb", location=docname)
+    # Keep the front matter (Sphinx reads it as page metadata); put our furniture around the body.
+    front = text[: len(text) - len(episode.body)]
+    return (
+        front
+        + lesson_meta.render_overview(episode, links)
+        + episode.body
+        + lesson_meta.render_keypoints(episode)
+    )
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    text = source[0]
+    try:
+        if docname.startswith("episodes/") and lesson_meta.EPISODE_NAME.match(docname.split("/")[-1]):
+            text = _episode_page(app, docname, text)
+        for name, render in (
+            ("lesson-schedule", lesson_meta.render_schedule),
+            ("instructor-notes", lesson_meta.render_instructor_notes),
+        ):
+            pattern = re.compile(PLACEHOLDER % re.escape(name), re.MULTILINE)
+            if pattern.search(text):
+                generated = render(_episodes(app))
+                text = pattern.sub(lambda _m, g=generated: g, text)
+    except lesson_meta.FrontMatterError as exc:
+        logger.warning(str(exc), location=docname)
+        return
+    source[0] = text
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("instructor-note", InstructorNote)
+    app.add_directive("lesson-figure", LessonFigure)
+    app.add_post_transform(LessonFigureAlt)
+    app.connect("source-read", on_source_read)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,272 @@
+"""Episode metadata: one source (each episode's front matter) for three views.
+
+* the questions/objectives box at the top of an episode and its key points at the end;
+* the schedule table on the home page (a running clock and a total);
+* the instructor-notes page, collected from the episodes' ``instructor-note`` blocks.
+
+This module is pure Python (no Sphinx) so that it can be unit-tested and reused by the lesson
+checks; ``lesson_ext.py`` wires it into the build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+REQUIRED = ("title", "teaching", "exercises", "questions", "objectives", "keypoints")
+LIST_FIELDS = ("questions", "objectives", "keypoints")
+MINUTE_FIELDS = ("teaching", "exercises")
+EPISODE_NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+INSTRUCTOR_NOTE = re.compile(
+    r"^(?P<fence>:{3,})\{instructor-note\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
+# A challenge is a sphinx-exercise block whose title ends with its minute estimate.
+EXERCISE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)$", re.MULTILINE)
+SOLUTION = re.compile(r"^(?::{3,}|`{3,})\{solution\}[ \t]*(?P<target>\S*)", re.MULTILINE)
+LABEL = re.compile(r"^:label:[ \t]*(?P<label>\S+)", re.MULTILINE)
+MINUTES = re.compile(r"\((\d+)\s*min\)\s*$")
+
+
+class FrontMatterError(ValueError):
+    """An episode's front matter is missing or malformed."""
+
+
+@dataclass
+class Episode:
+    """One episode: its prose file, its notebook and its front matter."""
+
+    path: Path
+    meta: dict
+    body: str
+    number: int = field(init=False)
+    slug: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slug = self.path.stem
+        self.number = int(self.slug[:2])
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def minutes(self) -> int:
+        return int(self.meta["teaching"]) + int(self.meta["exercises"])
+
+    def notebook(self, root: Path) -> Path:
+        """The paired notebook: ``notebooks/<same NN-slug>.ipynb``."""
+        return root / "notebooks" / f"{self.slug}.ipynb"
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Return ``(front matter, body)``; raise FrontMatterError when there is none."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise FrontMatterError("no YAML front matter (a block between '---' lines at the top)")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise FrontMatterError("front matter must be a mapping of keys to values")
+    return meta, text[match.end() :]
+
+
+def validate(meta: dict) -> list[str]:
+    """Return the problems with an episode's front matter (empty when it is complete)."""
+    problems = [f"missing front matter key {key!r}" for key in REQUIRED if key not in meta]
+    if "title" in meta and not (isinstance(meta["title"], str) and meta["title"].strip()):
+        problems.append("'title' must be a non-empty string")
+    for key in MINUTE_FIELDS:
+        value = meta.get(key)
+        if key in meta and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            problems.append(f"{key!r} must be a whole number of minutes, not {value!r}")
+    for key in LIST_FIELDS:
+        value = meta.get(key)
+        if key in meta and not (
+            isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            problems.append(f"{key!r} must be a non-empty list of sentences")
+    return problems
+
+
+def read_episode(path: Path) -> Episode:
+    """Read and validate one episode; raise FrontMatterError naming the file on problems."""
+    if not EPISODE_NAME.match(path.stem):
+        raise FrontMatterError(f"{path}: episode files are named NN-slug.md (e.g. 01-intro.md)")
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    problems = validate(meta)
+    if problems:
+        raise FrontMatterError(f"{path}: " + "; ".join(problems))
+    return Episode(path=path, meta=meta, body=body)
+
+
+def load_episodes(folder: Path) -> list[Episode]:
+    """All episodes in ``folder``, in the order of their NN prefix."""
+    return [read_episode(p) for p in sorted(folder.glob("[0-9][0-9]-*.md"))]
+
+
+# --------------------------------------------------------------------------- rendering
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def render_overview(episode: Episode, links: dict[str, str] | None = None) -> str:
+    """MyST for the top of an episode: title, timings, questions, objectives, notebook links."""
+    meta = episode.meta
+    parts = [
+        f"# {meta['title']}",
+        "",
+        "::::{admonition} Overview",
+        ":class: lesson-overview",
+        "",
+        f"**Teaching:** {meta['teaching']} min · **Exercises:** {meta['exercises']} min",
+        "",
+        "**Questions**",
+        "",
+        _bullets(meta["questions"]),
+        "",
+        "**Objectives**",
+        "",
+        _bullets(meta["objectives"]),
+        "::::",
+        "",
+    ]
+    if links:
+        parts += [
+            ":::{admonition} Follow along in the notebook",
+            ":class: lesson-notebook",
+            "",
+            " · ".join(links.values()),
+            ":::",
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def render_keypoints(episode: Episode) -> str:
+    """MyST for the end of an episode: its key points."""
+    return "\n".join(
+        [
+            "",
+            ":::{admonition} Key points",
+            ":class: lesson-keypoints",
+            "",
+            _bullets(episode.meta["keypoints"]),
+            ":::",
+            "",
+        ]
+    )
+
+
+def notebook_links(
+    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str
+) -> dict[str, str]:
+    """MyST links to the paired notebook: rendered page, Binder, Colab and a download."""
+    nb = f"notebooks/{episode.slug}.ipynb"
+    repo = repository_url.rstrip("/")
+    owner_repo = repo.split("github.com/", 1)[-1]
+    binder = (
+        f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
+        f"?urlpath={quote('lab/tree/' + nb, safe='')}"
+    )
+    colab = f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
+    return {
+        "page": f"[Read the notebook with its outputs](../{nb})",
+        "binder": f"[Open in Binder]({binder})",
+        "colab": f"[Open in Colab]({colab})",
+        "download": f"{{download}}`Download the notebook <../{nb}>`",
+    }
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def schedule_rows(episodes: list[Episode], setup_minutes: int = 0) -> list[tuple[str, Episode | None, int]]:
+    """``(start time, episode, minutes)`` rows; the last row (episode None) is the finish."""
+    rows, elapsed = [], setup_minutes
+    for episode in episodes:
+        rows.append((clock(elapsed), episode, episode.minutes))
+        elapsed += episode.minutes
+    rows.append((clock(elapsed), None, elapsed))
+    return rows
+
+
+def render_schedule(episodes: list[Episode]) -> str:
+    """A MyST table: running clock, episode link, minutes, and the questions it answers."""
+    lines = [
+        "| Start | Episode | Teaching + exercises | Questions it answers |",
+        "|:--|:--|:--|:--|",
+    ]
+    for start, episode, minutes in schedule_rows(episodes):
+        if episode is None:
+            lines.append(f"| {start} | **Finish** | **{minutes} min in total** | |")
+            continue
+        questions = "<br>".join(episode.meta["questions"])
+        lines.append(
+            f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
+            f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {minutes} min "
+            f"| {questions} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def instructor_notes(body: str) -> list[str]:
+    """The bodies of the ``instructor-note`` blocks in an episode, in order."""
+    return [m.group("body").strip("\n") for m in INSTRUCTOR_NOTE.finditer(body)]
+
+
+def render_instructor_notes(episodes: list[Episode]) -> str:
+    """MyST for the instructor-notes page: per episode, its timing and its notes."""
+    out = []
+    for episode in episodes:
+        out += [
+            f"## {episode.number}. {episode.title}",
+            "",
+            f"Teaching {episode.meta['teaching']} min, exercises {episode.meta['exercises']} min "
+            f"({episode.minutes} min). Episode page: {{doc}}`/episodes/{episode.slug}`.",
+            "",
+        ]
+        notes = instructor_notes(episode.body)
+        for note in notes:
+            out += [":::{admonition} Note", ":class: instructor-note", "", note, ":::", ""]
+        if not notes:
+            out += ["No instructor notes yet.", ""]
+    return "\n".join(out)
+
+
+@dataclass
+class Challenge:
+    title: str
+    label: str | None
+    minutes: int | None
+
+
+def challenges(body: str) -> list[Challenge]:
+    """The challenges (sphinx-exercise ``exercise`` blocks) of an episode."""
+    found = []
+    starts = list(EXERCISE.finditer(body))
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
+        block = body[match.end() : end]
+        label = LABEL.search(block.split("\n\n", 1)[0] if block.startswith("\n:") else "")
+        minutes = MINUTES.search(match.group("title"))
+        found.append(
+            Challenge(
+                title=match.group("title").strip(),
+                label=label.group("label") if label else None,
+                minutes=int(minutes.group(1)) if minutes else None,
+            )
+        )
+    return found
+
+
+def solution_targets(body: str) -> list[str]:
+    return [m.group("target") for m in SOLUTION.finditer(body)]
