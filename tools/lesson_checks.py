@@ -149,7 +149,7 @@ def check_notebooks(root: Path) -> list[str]:
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         if not code or "".join(code[0]["source"]) != expected_setup:
-            problems.append(f"{rel}: the first cell is not the current set-up cell (run `make refresh`)")
+            problems.append(f"{rel}: the first code cell is not the current set-up cell (run `make refresh`)")
         counts = [c.get("execution_count") for c in code]
         if counts != list(range(1, len(code) + 1)):
             problems.append(f"{rel}: not executed top to bottom in one fresh kernel (run `make refresh`)")

@@ -2,7 +2,7 @@
 
     python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing outputs
     python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
-    python tools/notebooks.py setup-cell               # print the shared first cell
+    python tools/notebooks.py setup-cell               # print the shared set-up cell
 
 Every notebook starts with the same set-up cell, rendered here from two sources: the
 repository URL in ``_config.yml`` and the pins in ``requirements.txt``. ``refresh`` writes it
@@ -98,11 +98,14 @@ def refresh(path: Path) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    setup = nbformat.v4.new_code_cell(setup_cell_source(), metadata={"tags": [SETUP_TAG]})
-    if nb.cells and SETUP_TAG in nb.cells[0].get("metadata", {}).get("tags", []):
-        nb.cells[0] = setup
-    else:
-        nb.cells.insert(0, setup)
+    # The set-up cell is the first code cell, right after the title cell. On the site its code
+    # is folded away (hide-input): readers see the title first, learners still run it.
+    setup = nbformat.v4.new_code_cell(setup_cell_source(), metadata={"tags": [SETUP_TAG, "hide-input"]})
+    existing = [i for i, c in enumerate(nb.cells) if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+    for index in reversed(existing):
+        del nb.cells[index]
+    title = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(title, setup)
     for index, cell in enumerate(nb.cells):  # stable, readable cell ids
         cell["id"] = f"{path.stem[:2]}-{index:03d}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
