@@ -117,3 +117,8 @@ def test_stale_setup_cell_or_error_output_fails(broken):
     assert any("not the current set-up cell" in p for p in problems)
     assert any("stores an error" in p for p in problems)
     assert any("not executed top to bottom" in p for p in problems)
+
+
+def test_binder_must_install_the_lock_file(broken):
+    (broken / "binder" / "requirements.txt").write_text("scikit-learn\n")
+    assert any("binder/requirements.txt must install exactly the lock file" in p for p in checks.check_environment_files(broken))

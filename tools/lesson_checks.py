@@ -174,7 +174,7 @@ def _pins(lines) -> dict[str, str]:
 
 
 def check_environment_files(root: Path) -> list[str]:
-    """environment.yml and requirements.txt pin the same packages; the lock file agrees."""
+    """environment.yml and requirements.txt pin the same packages; the lock file and Binder agree."""
     problems = []
     req = _pins((root / "requirements.txt").read_text(encoding="utf-8").splitlines())
     env = yaml.safe_load((root / "environment.yml").read_text(encoding="utf-8"))
@@ -187,6 +187,14 @@ def check_environment_files(root: Path) -> list[str]:
             )
     if not any(str(d).startswith("python=3.11") for d in env.get("dependencies", [])):
         problems.append("environment.yml must pin python=3.11")
+    binder = root / "binder"
+    if (binder / "runtime.txt").read_text(encoding="utf-8").strip() != "python-3.11":
+        problems.append("binder/runtime.txt must say python-3.11, the lesson's Python")
+    binder_reqs = [l.strip() for l in (binder / "requirements.txt").read_text(encoding="utf-8").splitlines()]
+    if [l for l in binder_reqs if l and not l.startswith("#")] != ["-r ../requirements.lock"]:
+        problems.append("binder/requirements.txt must install exactly the lock file: '-r ../requirements.lock'")
+    if "pip install --no-deps -e ." not in (binder / "postBuild").read_text(encoding="utf-8"):
+        problems.append("binder/postBuild must install lessonkit: 'pip install --no-deps -e .'")
     lock_path = root / "requirements.lock"
     if not lock_path.is_file():
         problems.append("requirements.lock is missing (run `make lock`)")

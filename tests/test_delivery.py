@@ -1,0 +1,121 @@
+"""The notebooks work the ways learners open them, and give the same outputs everywhere.
+
+* **Standalone** (as in Colab, where only the .ipynb is present): each notebook is copied alone
+  into an empty folder and must pass nbval there, fetching its data over HTTP from a server on
+  loopback (``LESSON_DATA_URL``) and verifying the checksum.
+* **No data source**: the error a learner sees says what went wrong and what to do.
+* **Determinism**: nbval passes with different thread counts and hash seeds. The standalone
+  run uses one thread and ``PYTHONHASHSEED=0``; a second run in the lesson's folder uses two
+  threads and another hash seed; the plain nbval run of the test suite is a third.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def data_server():
+    """Serve the lesson's data/ folder on 127.0.0.1 (a stand-in for the published repository)."""
+    handler = functools.partial(_QuietHandler, directory=str(ROOT / "data"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LESSON_DATA_")}
+    env.update(extra)
+    return env
+
+
+def _nbval(notebook: Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run nbval (full mode: stored outputs compared) on one notebook in a fresh process."""
+    cmd = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(cwd),
+        "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), str(notebook),
+    ]  # fmt: skip
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def _report(result: subprocess.CompletedProcess) -> str:
+    return (result.stdout + result.stderr)[-6000:]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_alone_with_downloaded_data(notebook, tmp_path, data_server):
+    copy = tmp_path / notebook.name
+    shutil.copy(notebook, copy)
+    env = _env(LESSON_DATA_URL=data_server, OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    result = _nbval(copy, tmp_path, env)
+    assert result.returncode == 0, _report(result)
+    # Data was fetched into the notebook's folder, and only what the lesson publishes.
+    fetched = sorted(p.name for p in (tmp_path / "data").glob("*")) if (tmp_path / "data").exists() else []
+    assert set(fetched) <= {p.name for p in (ROOT / "data").glob("*")}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_outputs_do_not_depend_on_threads_or_hash_seed(notebook):
+    env = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345")
+    result = _nbval(notebook, ROOT, env)
+    assert result.returncode == 0, _report(result)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run_alone(tmp_path: Path, monkeypatch, **env: str) -> str:
+    """Execute the first notebook alone in an empty folder; return the error it stops with."""
+    for key in ("LESSON_DATA_URL", "LESSON_DATA_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    with pytest.raises(CellExecutionError) as info:
+        client.execute()
+    return str(info.value)
+
+
+def test_unreachable_data_source_gives_a_clear_error(tmp_path, monkeypatch):
+    url = f"http://127.0.0.1:{_closed_port()}/data"
+    message = _run_alone(tmp_path, monkeypatch, LESSON_DATA_URL=url)
+    assert "DataFileMissingError" in message
+    assert f"Could not download 'penguins.csv' from {url}/penguins.csv" in message
+    assert "Check that this machine is online" in message
+    assert not (tmp_path / "data" / "penguins.csv").exists()
+
+
+def test_no_data_source_says_where_to_run_from(tmp_path, monkeypatch):
+    message = _run_alone(tmp_path, monkeypatch)
+    assert "WrongWorkingDirectoryError" in message
+    assert "notebooks/ folder" in message and "LESSON_DATA_DIR" in message
