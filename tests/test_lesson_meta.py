@@ -116,3 +116,14 @@ def test_challenges_and_solutions_are_found(tmp_path):
         ("Without a label (15 min)", None, 15),
     ]
     assert lesson_meta.solution_targets(episode.body) == ["ex-count"]
+
+
+def test_challenge_minutes_become_a_badge(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    text = lesson_meta.render_challenge_minutes(episode.body)
+    assert "::::{exercise} Count them\n:label: ex-count\n\n{bdg-primary-line}`Time: 5 min`\n\n" in text
+    assert "::::{exercise} Without a label\n\n{bdg-primary-line}`Time: 15 min`\n\nText." in text
+    # Nothing else changes: the same non-blank lines, minus the minutes in the titles.
+    kept = [line for line in text.splitlines() if line.strip() and "bdg-primary-line" not in line]
+    original = episode.body.replace(" (5 min)", "").replace(" (15 min)", "")
+    assert kept == [line for line in original.splitlines() if line.strip()]

@@ -268,5 +268,32 @@ def challenges(body: str) -> list[Challenge]:
     return found
 
 
+OPTION_LINE = re.compile(r"^:[\w-]+:")
+
+
+def render_challenge_minutes(body: str) -> str:
+    """Move each challenge's "(N min)" from its title to a time badge above its text.
+
+    sphinx-exercise puts the title in parentheses ("Exercise 2 (Title)"), so a title ending
+    in "(10 min)" would otherwise read "Exercise 2 (Title (10 min))".
+    """
+    lines, out, i = body.split("\n"), [], 0
+    while i < len(lines):
+        match = EXERCISE.match(lines[i])
+        minutes = MINUTES.search(match.group("title")) if match else None
+        if not minutes:
+            out.append(lines[i])
+            i += 1
+            continue
+        title = match.group("title")[: minutes.start()].rstrip()
+        out.append(f"{match.group('fence')}{{exercise}} {title}")
+        i += 1
+        while i < len(lines) and OPTION_LINE.match(lines[i]):  # keep ":label:" etc. first
+            out.append(lines[i])
+            i += 1
+        out += ["", f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`", ""]
+    return "\n".join(out)
+
+
 def solution_targets(body: str) -> list[str]:
     return [m.group("target") for m in SOLUTION.finditer(body)]
