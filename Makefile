@@ -37,8 +37,9 @@ refresh: $(VENV)/.installed
 	$(BIN)/python tools/notebooks.py refresh
 	rm -rf _build/.jupyter_cache
 
+# Wall time and peak memory per notebook, then a cold and an incremental site build.
 benchmark: $(VENV)/.installed
-	$(BIN)/python tools/notebooks.py benchmark
+	$(BIN)/python tools/benchmark.py
 
 # Regenerate requirements.lock from requirements.txt in a clean, throw-away environment.
 lock:

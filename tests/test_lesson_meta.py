@@ -127,3 +127,42 @@ def test_challenge_minutes_become_a_badge(tmp_path):
     kept = [line for line in text.splitlines() if line.strip() and "bdg-primary-line" not in line]
     original = episode.body.replace(" (5 min)", "").replace(" (15 min)", "")
     assert kept == [line for line in original.splitlines() if line.strip()]
+
+
+VARIANTS = """\
+- title: Short
+  budget: 70
+  note: For a conference slot.
+  plan: ["01 full", "break 10 Coffee", "02 teaching"]
+"""
+
+
+def _two_episodes(tmp_path):
+    write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
+    write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 15"))
+    return lesson_meta.load_episodes(tmp_path)
+
+
+def test_variants_are_timed_from_the_episodes(tmp_path):
+    episodes = _two_episodes(tmp_path)
+    (variant,) = lesson_meta.parse_variants(VARIANTS, episodes)
+    assert variant["total"] == 45 + 10 + 15
+    assert [(start, label, minutes) for start, _, label, minutes in variant["rows"]] == [
+        ("00:00", "", 45), ("00:45", "Coffee", 10), ("00:55", "teaching only", 15)]
+    text = lesson_meta.render_variants(episodes, VARIANTS)
+    assert "### Short" in text and "For a conference slot." in text
+    assert "| 00:55 | 2. {doc}`Second </episodes/02-b>` (teaching only) | 15 |" in text
+    assert "| 01:10 | **Finish** | **70** |" in text
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda t: t.replace("budget: 70", "budget: 60"), "takes 70 min, over its budget of 60 min"),
+        (lambda t: t.replace('"02 teaching"', '"09 teaching"'), "there is no episode 09"),
+        (lambda t: t.replace('"02 teaching"', '"02 half"'), "cannot read plan item '02 half'"),
+    ],
+)
+def test_bad_variants_are_reported(tmp_path, change, problem):
+    with pytest.raises(lesson_meta.FrontMatterError, match=problem):
+        lesson_meta.parse_variants(change(VARIANTS), _two_episodes(tmp_path))

@@ -61,10 +61,12 @@ def test_glossary_and_references_are_linked(built_site):
     assert 'href="../learners/bibliography.html#id' in page
 
 
-def test_a_notebook_error_fails_the_build(tmp_path, root):
+def test_a_notebook_error_fails_the_build(tmp_path, root, built_site):
     ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
     copy = tmp_path / "lesson"
     shutil.copytree(root, copy, ignore=ignore)
+    # Reuse the execution cache of the real build: only the broken notebook runs again.
+    shutil.copytree(root / "_build" / ".jupyter_cache", copy / "_build" / ".jupyter_cache")
     # Break one notebook: its second code cell raises.
     import json
 

@@ -4,6 +4,7 @@
   launch links at the top, and the key points at the end (all from the front matter).
 * a ```` ```{lesson-schedule} ```` block: replaced by the schedule table (home page).
 * a ```` ```{instructor-notes} ```` block: replaced by every episode's instructor notes.
+* a ```` ```{lesson-variants} ```` block (YAML): timed plans for delivery variants.
 * ``:::{instructor-note}``: an admonition styled for instructors.
 * ``:::{lesson-figure} ../notebooks/NN-slug.ipynb::key``: a numbered figure, with a caption
   and required alt text, showing a figure glued in a notebook (myst-nb's ``glue:figure``
@@ -30,7 +31,7 @@ import lesson_meta
 
 logger = logging.getLogger(__name__)
 
-PLACEHOLDER = r"^```\{%s\}[ \t]*\n```[ \t]*$"
+PLACEHOLDER = r"^```\{%s\}[ \t]*\n(?P<body>.*?)^```[ \t]*$"
 
 
 class InstructorNote(Admonition):
@@ -144,13 +145,14 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         if docname.startswith("episodes/") and lesson_meta.EPISODE_NAME.match(docname.split("/")[-1]):
             text = _episode_page(app, docname, text)
         for name, render in (
-            ("lesson-schedule", lesson_meta.render_schedule),
-            ("instructor-notes", lesson_meta.render_instructor_notes),
+            ("lesson-schedule", lambda episodes, _body: lesson_meta.render_schedule(episodes)),
+            ("instructor-notes", lambda episodes, _body: lesson_meta.render_instructor_notes(episodes)),
+            ("lesson-variants", lesson_meta.render_variants),
         ):
-            pattern = re.compile(PLACEHOLDER % re.escape(name), re.MULTILINE)
+            pattern = re.compile(PLACEHOLDER % re.escape(name), re.MULTILINE | re.DOTALL)
             if pattern.search(text):
-                generated = render(_episodes(app))
-                text = pattern.sub(lambda _m, g=generated: g, text)
+                episodes = _episodes(app)
+                text = pattern.sub(lambda m: render(episodes, m.group("body")), text)
     except lesson_meta.FrontMatterError as exc:
         logger.warning(str(exc), location=docname)
         return
@@ -180,9 +182,15 @@ def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, do
         context[key] = assets
     # docutils gives the bibliography role="list" but its entries role="doc-biblioentry",
     # which a list may not contain (axe rule "aria-required-children"): drop the list role.
+    # A checklist's boxes (MyST "tasklist") have no label for screen readers (axe "label").
     if "body" in context:
-        context["body"] = context["body"].replace(
-            '<div role="list" class="citation-list">', '<div class="citation-list">'
+        context["body"] = (
+            context["body"]
+            .replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+            .replace(
+                '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+                '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox" aria-label="to do">',
+            )
         )
     # The sidebar's expand/collapse toggles are <summary> elements with only an icon: give
     # them a name that screen readers can announce (axe rule "summary-name").

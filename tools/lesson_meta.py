@@ -242,6 +242,75 @@ def render_instructor_notes(episodes: list[Episode]) -> str:
     return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- delivery variants
+VARIANT_ITEM = re.compile(r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?)$")
+
+
+def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
+    """Read delivery variants (YAML) and check them against the episodes' timings.
+
+    Each variant has a ``title``, a ``budget`` in minutes and a ``plan``: a list of items
+    ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the challenges
+    become homework) or ``"break N [label]"``. Raises FrontMatterError when an item is
+    malformed, names an unknown episode, or the plan does not fit its budget.
+    """
+    by_number = {f"{e.number:02d}": e for e in episodes}
+    try:
+        variants = yaml.safe_load(text) or []
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"lesson-variants: not valid YAML: {exc}") from exc
+    parsed = []
+    for variant in variants:
+        title, budget = variant.get("title"), variant.get("budget")
+        if not title or not isinstance(budget, int):
+            raise FrontMatterError(f"lesson-variants: each variant needs a title and a budget in minutes: {variant}")
+        rows, elapsed = [], 0
+        for item in variant.get("plan") or []:
+            match = VARIANT_ITEM.match(str(item).strip())
+            if not match:
+                raise FrontMatterError(f"lesson-variants: {title}: cannot read plan item {item!r}")
+            if match.group("minutes"):
+                minutes = int(match.group("minutes"))
+                rows.append((clock(elapsed), None, match.group("label") or "Break", minutes))
+            else:
+                episode = by_number.get(match.group("episode"))
+                if episode is None:
+                    raise FrontMatterError(f"lesson-variants: {title}: there is no episode {match.group('episode')}")
+                full = match.group("part") == "full"
+                minutes = episode.minutes if full else int(episode.meta["teaching"])
+                rows.append((clock(elapsed), episode, "" if full else "teaching only", minutes))
+            elapsed += minutes
+        if elapsed > budget:
+            raise FrontMatterError(f"lesson-variants: {title}: the plan takes {elapsed} min, over its budget of {budget} min")
+        parsed.append({"title": title, "budget": budget, "rows": rows, "total": elapsed,
+                       "note": variant.get("note", "")})  # fmt: skip
+    return parsed
+
+
+def render_variants(episodes: list[Episode], text: str) -> str:
+    """MyST for the instructor guide: one timed table per delivery variant."""
+    out = []
+    for variant in parse_variants(text, episodes):
+        out += [f"### {variant['title']}", ""]
+        if variant["note"]:
+            out += [variant["note"], ""]
+        out += [
+            f"{variant['total']} minutes of a {variant['budget']}-minute slot, computed from the "
+            "episodes' timings.",
+            "",
+            "| Start | Part | Minutes |",
+            "|:--|:--|--:|",
+        ]
+        for start, episode, label, minutes in variant["rows"]:
+            if episode is None:
+                out.append(f"| {start} | *{label}* | {minutes} |")
+            else:
+                suffix = f" ({label})" if label else ""
+                out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |")
+        out += [f"| {clock(variant['total'])} | **Finish** | **{variant['total']}** |", ""]
+    return "\n".join(out)
+
+
 @dataclass
 class Challenge:
     title: str

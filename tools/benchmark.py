@@ -1,0 +1,76 @@
+"""Measure the lesson: each notebook, a cold site build and an incremental rebuild.
+
+    python tools/benchmark.py            # everything (about two builds plus one run per notebook)
+    python tools/benchmark.py --no-build # the notebook table only
+
+Budgets (on a 2-core laptop): every notebook under 20 s and 700 MB peak with no cell over 5 s;
+a cold build, executing every notebook, under 3 minutes; a rebuild after editing one prose
+page under 10 s. This prints measurements and flags what is over budget; it is a benchmark,
+not a test, so it always exits 0 unless something fails to run.
+
+The builds run on a copy of the lesson in a temporary folder, so nothing here is modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import build
+import notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_BUDGET = {"cold_s": 180.0, "incremental_s": 10.0}
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
+                                     ".hypothesis", ".ipynb_checkpoints")  # fmt: skip
+PROSE_PAGE = Path("learners") / "setup.md"
+
+
+def _timed_build(root: Path, incremental: bool) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(build.command(incremental=incremental, root=root), cwd=root,
+                            capture_output=True, text=True)  # fmt: skip
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"The build failed in {root}:\n{(result.stdout + result.stderr)[-3000:]}")
+    return seconds
+
+
+def build_times() -> dict[str, float]:
+    """A cold build (no cache: every notebook executes) and a rebuild after one prose edit."""
+    with tempfile.TemporaryDirectory(prefix="lesson-benchmark-") as tmp:
+        copy = Path(tmp) / "lesson"
+        shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
+        cold = _timed_build(copy, incremental=False)
+        page = copy / PROSE_PAGE
+        page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n",
+                        encoding="utf-8")  # fmt: skip
+        incremental = _timed_build(copy, incremental=True)
+    return {"cold_s": cold, "incremental_s": incremental}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-build", action="store_true", help="skip the two site builds")
+    args = parser.parse_args(argv)
+
+    notebooks.benchmark(notebooks.notebook_paths([]))
+    if args.no_build:
+        return 0
+    print(f"\nSite build (copy of the lesson, {os.cpu_count()} cores)")
+    times = build_times()
+    labels = {"cold_s": "cold build, executing every notebook", "incremental_s": f"rebuild after editing {PROSE_PAGE}"}
+    for key, seconds in times.items():
+        verdict = "yes" if seconds < BUILD_BUDGET[key] else "NO"
+        print(f"  {labels[key]:<45} {seconds:>6.1f} s   budget {BUILD_BUDGET[key]:.0f} s   within budget: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
