@@ -73,7 +73,7 @@ def test_model_card_quotes_the_results(example_trained):
     found = results(example_trained / "results")
     assert f"{found['scores']['model']['mean']:.3f}" in card
     assert found["data"]["sha256"] in card
-    for section in ("## Intended use", "## Training and evaluation data", "## Evaluation", "## Limitations"):
+    for section in ("## Intended use", "## Training and evaluation data", "## Metrics", "## Caveats"):
         assert section in card
 
 

@@ -115,9 +115,10 @@ def check_columns(table: pd.DataFrame, config: Config) -> None:
     missing = [name for name in config.features if name not in columns]
     if missing:
         hints = "".join(_suggest(name, columns) for name in missing)
-        which = f"column '{missing[0]}' is" if len(missing) == 1 else f"columns {', '.join(repr(m) for m in missing)} are"
+        names = ", ".join(repr(m) for m in missing)
+        which, verb = (f"column {names}", "is") if len(missing) == 1 else (f"columns {names}", "are")
         raise DataError(
-            f"The feature {which} ({config.source}, [data] features) not in "
+            f"The feature {which} ({config.source}, [data] features) {verb} not in "
             f"'{config.data_file}'.{hints}{listing}"
         )
     if config.group is not None and config.group not in columns:

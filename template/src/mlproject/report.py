@@ -4,8 +4,8 @@
   checksum and the package versions. Nothing in it changes between two runs in the same
   environment (no dates, no paths), so two runs give byte-identical files, and a changed
   file always means a changed result;
-* ``model-card.md``: the same facts for people, in the sections of Mitchell et al. (2019),
-  "Model cards for model reporting";
+* ``model-card.md``: the same facts for people, under some of the headings that Mitchell et
+  al. (2019), "Model cards for model reporting", propose;
 * ``run-info.json``: what does change between runs (when, on which machine, how long).
 """
 
@@ -153,7 +153,7 @@ def model_card(results: dict, config: Config) -> str:
         f"- Target `{data['target']}` with classes {classes}.",
         f"- Features: {', '.join(f'`{f}`' for f in data['features'])}.",
         "",
-        "## Evaluation",
+        "## Metrics and quantitative analyses",
         "",
         f"Cross-validation: {scheme} ({validation['folds']} folds), seed {config.split_seed}. "
         f"Metric: `{validation['metric']}`. Intervals: {level}, {validation['interval_method']}.",
@@ -166,7 +166,11 @@ def model_card(results: dict, config: Config) -> str:
         "|:--|--:|--:|:--|",
         *differences,
         "",
-        "## Limitations and caveats",
+        "The intervals allow for the overlap between training sets (Nadeau & Bengio 2003). They",
+        "are approximate: an end beyond the metric's range (such as above 1) only says that the",
+        "scores are close to that limit.",
+        "",
+        "## Caveats and recommendations",
         "",
         str(project.get("limitations", "Not stated.")).strip(),
         "",
