@@ -6,6 +6,7 @@ also run them the way a learner will: in a copy of template/ on its own.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -86,3 +87,14 @@ def test_changed_template_data_fails(broken):
     path = broken / "template" / "data" / "penguins.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("39.1", "39.2", 1))
     assert any("does not match template/data/SHA256SUMS" in p for p in checks.check_template(broken))
+
+
+def test_capstone_notebook_clones_this_repository_in_colab(root):
+    """In Colab, notebook 08 clones the lesson to get template/: the address must be this
+    repository's (the one _config.yml names)."""
+    import notebooks as nbtools
+
+    url, _ = nbtools.repository_url(root)
+    nb = json.loads((root / "notebooks" / "08-capstone.ipynb").read_text(encoding="utf-8"))
+    code = "".join("".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code")
+    assert '"git", "clone"' in code and f'"{url}"' in code
