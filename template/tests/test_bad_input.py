@@ -20,8 +20,9 @@ def fails_with(capsys, project, *words, command="validate"):
     assert status == 1, f"expected a failure, got status {status}: {out}"
     assert err.startswith("error: "), err
     assert "Traceback" not in err
+    flat = " ".join(err.split())  # the message is wrapped for the terminal
     for word in words:
-        assert word in err, f"{word!r} not in the message:\n{err}"
+        assert word in flat, f"{word!r} not in the message:\n{err}"
     return err
 
 

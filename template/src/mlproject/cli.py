@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -31,11 +32,8 @@ def validate(args: argparse.Namespace) -> None:
 
     config = load_config(args.config)
     data = load_dataset(config)
-    print(
-        f"The data pass every check: '{config.data_file}' ({data.sha256[:12]}...), "
-        f"{len(data.y)} rows used, {data.rows_dropped} dropped for missing values, "
-        f"{data.y.nunique()} classes."
-    )
+    print(f"The data pass every check: '{config.data_file}' (SHA-256 {data.sha256[:12]}...).")
+    print(f"{len(data.y)} rows used ({data.rows_dropped} dropped for missing values), {data.y.nunique()} classes.")
 
 
 def train(args: argparse.Namespace) -> None:
@@ -70,13 +68,13 @@ def train(args: argparse.Namespace) -> None:
 
     level = f"{config.confidence:.0%}"
     print(f"Data: '{config.data_file}', {len(data.y)} rows, {len(splits)} folds ({config.scheme}).")
-    print(f"{config.metric} (mean over folds, {level} interval):")
+    print(f"{config.metric}, mean over folds ({level} interval):")
     for name, s in summary.items():
-        print(f"  {name:<9} {s['mean']:.3f}  ({s['interval'][0]:.3f} to {s['interval'][1]:.3f})")
+        print(f"  {name:<17} {s['mean']:6.3f}  ({s['interval'][0]:.3f} to {s['interval'][1]:.3f})")
     for name, c in comparisons.items():
-        print(f"  {name:<17} {c['mean']:+.3f}  ({c['interval'][0]:+.3f} to {c['interval'][1]:+.3f}): {c['verdict']}")
-    written = ", ".join(_shown(out / f) for f in ("model.skops", "model-card.md", "results.json", "run-info.json"))
-    print(f"Wrote {written}.")
+        low, high = c["interval"]
+        print(f"  {name:<17} {c['mean']:+6.3f}  ({low:+.3f} to {high:+.3f})  {c['verdict']}")
+    print(f"Wrote model.skops, model-card.md, results.json and run-info.json to {_shown(out)}/.")
 
 
 def checksum(args: argparse.Namespace) -> None:
@@ -117,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.run(args)
     except ProjectError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_wrap(f"error: {error}"), file=sys.stderr)
         return 1
     return 0
+
+
+def _wrap(message: str, width: int = 88) -> str:
+    """Wrap each line of a message for the terminal, keeping its indentation."""
+    lines = []
+    for line in message.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False))
+    return "\n".join(lines)

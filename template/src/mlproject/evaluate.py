@@ -61,13 +61,13 @@ def interval(scores, n_train: float, n_test: float, confidence: float) -> tuple[
     return float(mean - half_width), float(mean + half_width)
 
 
-def verdict(low: float, high: float, first: str, second: str) -> str:
-    """Put a difference's interval into words."""
+def verdict(low: float, high: float, first: str = "model") -> str:
+    """Put the interval of a difference (first model minus another) into words."""
     if low > 0:
-        return f"{first} scores higher than {second}"
+        return f"{first} scores higher"
     if high < 0:
-        return f"{first} scores lower than {second}"
-    return f"no clear difference between {first} and {second}"
+        return f"{first} scores lower"
+    return "no clear difference"
 
 
 def summarise(scores: dict[str, np.ndarray], splits: list, confidence: float) -> tuple[dict, dict]:
@@ -90,6 +90,6 @@ def summarise(scores: dict[str, np.ndarray], splits: list, confidence: float) ->
         comparisons[f"model - {other}"] = {
             "mean": float(differences.mean()),
             "interval": [low, high],
-            "verdict": verdict(low, high, "model", other),
+            "verdict": verdict(low, high),
         }
     return models, comparisons
