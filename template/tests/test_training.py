@@ -35,6 +35,10 @@ def test_two_runs_give_identical_results_files(example_trained, tmp_path):
     for name in ("results.json", "model-card.md"):
         first = (example_trained / "results" / name).read_bytes()
         assert (tmp_path / name).read_bytes() == first, f"{name} differs between two runs"
+    # The model files differ (a zip file stores the time), but the models predict the same.
+    flowers = pd.read_csv(example_trained / "data" / "iris.csv").drop(columns=["species", "site"])
+    first = load_model(example_trained / "results" / "model.skops").predict_proba(flowers)
+    assert (load_model(tmp_path / "model.skops").predict_proba(flowers) == first).all()
 
 
 def test_results_hold_no_paths_or_times(example_trained):
