@@ -228,6 +228,97 @@ def check_data(root: Path) -> list[str]:
     return problems
 
 
+def _installed_closure(names) -> tuple[dict[str, str], list[str]]:
+    """Every distribution that installing ``names`` pulls in (by the installed packages'
+    metadata, with markers evaluated for this machine), with its installed version."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found, missing, todo = {}, [], [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in found or name in missing:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+            continue
+        found[name] = dist.version
+        for line in dist.requires or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(requirement.name))
+    return found, missing
+
+
+def check_template(root: Path) -> list[str]:
+    """template/ stands alone, and its environment is a consistent subset of the lesson's.
+
+    - no Python file in template/ imports lessonkit (learners copy the folder on its own);
+    - template/requirements.txt pins agree with template/requirements.lock, every lock pin
+      agrees with the lesson's requirements.lock (so the lesson's environment runs the
+      template), and the lock holds exactly what installing requirements.txt installs;
+    - template/data/SHA256SUMS matches its files, and a penguins.csv there is the lesson's.
+    """
+    import ast
+
+    template = root / "template"
+    if not template.is_dir():
+        return ["template/ is missing"]
+    problems = []
+    for path in sorted(template.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )
+            if any(n.split(".")[0] == "lessonkit" for n in names):
+                problems.append(f"{path.relative_to(root)} imports lessonkit: the template must stand alone")
+
+    def pins(path: Path) -> dict[str, str]:
+        return _pins(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else {}
+
+    lesson_lock = pins(root / "requirements.lock")
+    wanted, locked = pins(template / "requirements.txt"), pins(template / "requirements.lock")
+    if not wanted or not locked:
+        problems.append("template/requirements.txt and template/requirements.lock must both pin packages")
+    for name, version in sorted(wanted.items()):
+        if locked.get(name) != version:
+            problems.append(f"template: {name} is {version} in requirements.txt but {locked.get(name)} in requirements.lock")
+    for name, version in sorted(locked.items()):
+        if lesson_lock.get(name) != version:
+            problems.append(
+                f"template/requirements.lock pins {name}=={version}, the lesson's requirements.lock "
+                f"{lesson_lock.get(name)}: the template must use the lesson's versions"
+            )
+    needed, not_installed = _installed_closure(wanted)
+    needed = {name.replace(".", "-"): version for name, version in needed.items()}
+    for name in not_installed:
+        problems.append(f"template: cannot check the lock file, {name} is not installed here")
+    for name in sorted(set(needed) - set(locked)):
+        problems.append(f"template/requirements.lock lacks {name}, which template/requirements.txt needs")
+    for name in sorted(set(locked) - set(needed)):
+        problems.append(f"template/requirements.lock pins {name}, which template/requirements.txt does not need")
+
+    manifest = template / "data" / "SHA256SUMS"
+    recorded = {}
+    if manifest.is_file():
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                digest, name = line.split(maxsplit=1)
+                recorded[name.lstrip("*")] = digest
+    for name, digest in sorted(recorded.items()):
+        path = template / "data" / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(f"template/data/{name} is missing or does not match template/data/SHA256SUMS")
+    lesson_digest = hashlib.sha256((root / "data" / "penguins.csv").read_bytes()).hexdigest()
+    if "penguins.csv" in recorded and recorded["penguins.csv"] != lesson_digest:
+        problems.append("template/data/penguins.csv differs from the lesson's data/penguins.csv")
+    return problems
+
+
 # ----------------------------------------------------------------------------- built site
 class _Page(HTMLParser):
     def __init__(self):
@@ -294,7 +385,10 @@ def check_built_site(root: Path, html: Path) -> list[str]:
     return problems
 
 
-SOURCE_CHECKS = (check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_data)
+SOURCE_CHECKS = (
+    check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_data,
+    check_template,
+)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

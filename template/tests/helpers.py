@@ -1,0 +1,38 @@
+"""Small helpers the tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mlproject.cli import main
+
+PROJECT = Path(__file__).resolve().parents[1]  # the project's folder (with config.toml)
+
+
+def cli(*args) -> int:
+    """Run the command line in this process, as `python -m mlproject ARGS` would; return
+    its exit status."""
+    return main([str(a) for a in args])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a file. Fails if the text is not there: a test that changes nothing
+    would pass for the wrong reason."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def change_data(csv: Path, row: int, column: str, value: str, record: bool = True) -> None:
+    """Write `value` into one cell of a CSV file, as text, exactly as a person might type it.
+
+    With record=True the file's new checksum is recorded (as after a deliberate edit), so
+    that the checks after the checksum get to see the change.
+    """
+    table = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    table.loc[row, column] = value
+    table.to_csv(csv, index=False)
+    if record:
+        assert cli("checksum", csv) == 0

@@ -1,0 +1,73 @@
+"""Unit tests of the pieces: checksums, splits and intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mlproject.config import load_config
+from mlproject.data import Dataset, read_checksums, record_checksum, sha256
+from mlproject.evaluate import interval, make_splits, verdict
+from tests.helpers import edit
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def test_recording_a_checksum_adds_or_replaces_one_line(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    (tmp_path / "b.csv").write_text("x\n2\n")
+    record_checksum(tmp_path / "b.csv")
+    record_checksum(tmp_path / "a.csv")
+    (tmp_path / "a.csv").write_text("x\n3\n")
+    record_checksum(tmp_path / "a.csv")
+    assert read_checksums(tmp_path / "SHA256SUMS") == {"a.csv": sha256(tmp_path / "a.csv"), "b.csv": sha256(tmp_path / "b.csv")}
+    # the same format as `sha256sum`, so `sha256sum -c SHA256SUMS` can check it too
+    assert (tmp_path / "SHA256SUMS").read_text().splitlines()[0] == f"{sha256(tmp_path / 'a.csv')}  a.csv"
+
+
+def test_interval_matches_the_corrected_t_interval():
+    scores = np.array([0.8, 0.9, 0.85, 0.95, 0.75])
+    low, high = interval(scores, n_train=80, n_test=20, confidence=0.95)
+    half = stats.t.ppf(0.975, df=4) * np.sqrt(scores.var(ddof=1) * (1 / 5 + 20 / 80))
+    assert low == pytest.approx(scores.mean() - half)
+    assert high == pytest.approx(scores.mean() + half)
+    # wider than the naive interval, which treats the folds as independent
+    naive = stats.t.ppf(0.975, df=4) * scores.std(ddof=1) / np.sqrt(5)
+    assert high - low > 2 * naive
+
+
+def test_verdict_reads_the_interval():
+    assert verdict(0.01, 0.2) == "model scores higher"
+    assert verdict(-0.2, -0.01, first="forest") == "forest scores lower"
+    assert verdict(-0.1, 0.1) == "no clear difference"
+
+
+def toy_data(n_groups=6, per_group=10):
+    groups = pd.Series(np.repeat(np.arange(n_groups), per_group))
+    y = pd.Series(np.tile([0, 1], n_groups * per_group // 2))
+    X = pd.DataFrame({"x": np.arange(len(y), dtype=float)})
+    return Dataset(X=X, y=y, groups=groups, sha256="", rows_read=len(y), rows_dropped=0)
+
+
+def test_group_kfold_keeps_groups_together_and_drops_repeated_folds(example):
+    edit(example / "config.toml", 'scheme = "repeated-stratified-kfold"', 'scheme = "group-kfold"')
+    edit(example / "config.toml", '# group = "site"', 'group = "site"')
+    edit(example / "config.toml", "n_splits = 5", "n_splits = 3")
+    data = toy_data()
+    splits = make_splits(load_config(example / "config.toml"), data)
+    for train, test in splits:
+        assert not set(data.groups.iloc[train]) & set(data.groups.iloc[test])
+    tests = [tuple(test) for _, test in splits]
+    assert len(tests) == len(set(tests))  # no fold twice
+    # with as many folds as groups, every repeat gives the same folds: only one set is kept
+    edit(example / "config.toml", "n_splits = 3", "n_splits = 6")
+    assert len(make_splits(load_config(example / "config.toml"), data)) == 6
+
+
+def test_the_same_seed_gives_the_same_splits(example):
+    config = load_config(example / "config.toml")
+    data = toy_data()
+    first, second = make_splits(config, data), make_splits(config, data)
+    assert all((a[1] == b[1]).all() for a, b in zip(first, second))

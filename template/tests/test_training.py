@@ -1,0 +1,110 @@
+"""A training run: fast, repeatable, better than the dummy, and its outputs are complete.
+
+These tests train the example project (see conftest.py); tests/test_project.py trains yours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from mlproject.model import load_model
+from tests.helpers import PROJECT, cli
+
+pytestmark = pytest.mark.filterwarnings("error")  # a warning fails the test
+
+OUTPUTS = ("model.skops", "model-card.md", "results.json", "run-info.json")
+
+
+def results(folder):
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+def test_training_writes_every_output(example_trained):
+    for name in OUTPUTS:
+        assert (example_trained / "results" / name).is_file(), f"{name} was not written"
+
+
+def test_two_runs_give_identical_results_files(example_trained, tmp_path):
+    assert cli("train", "--config", example_trained / "config.toml", "--out", tmp_path) == 0
+    for name in ("results.json", "model-card.md"):
+        first = (example_trained / "results" / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == first, f"{name} differs between two runs"
+    # The model files differ (a zip file stores the time), but the models predict the same.
+    flowers = pd.read_csv(example_trained / "data" / "iris.csv").drop(columns=["species", "site"])
+    first = load_model(example_trained / "results" / "model.skops").predict_proba(flowers)
+    assert (load_model(tmp_path / "model.skops").predict_proba(flowers) == first).all()
+
+
+def test_results_hold_no_paths_or_times(example_trained):
+    text = (example_trained / "results" / "results.json").read_text(encoding="utf-8")
+    assert str(example_trained) not in text and str(PROJECT) not in text
+    assert "utc" not in text.lower() and "duration" not in text
+
+
+def test_results_record_data_scheme_seeds_and_versions(example_trained):
+    found = results(example_trained / "results")
+    assert found["data"]["rows_used"] == 150
+    assert found["data"]["classes"] == {"setosa": 50, "versicolor": 50, "virginica": 50}
+    assert found["validation"]["folds"] == 5 * 2  # n_splits x n_repeats
+    assert len(found["scores"]["model"]["folds"]) == 10
+    assert found["config"]["seeds"] == {"split": 1, "model": 2}
+    assert found["environment"]["scikit-learn"]
+
+
+def test_model_beats_the_dummy_baseline(example_trained):
+    difference = results(example_trained / "results")["comparisons"]["model - dummy"]
+    assert difference["interval"][0] > 0, f"not clearly better than guessing: {difference}"
+    assert difference["verdict"] == "model scores higher"
+
+
+def test_saved_model_loads_and_predicts(example_trained):
+    model = load_model(example_trained / "results" / "model.skops")
+    flowers = pd.DataFrame(
+        [[5.0, 3.5, 1.4, 0.2], [6.5, 3.0, 5.8, 2.2]],  # a typical setosa and a typical virginica
+        columns=["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"],
+    )
+    assert list(model.predict(flowers)) == ["setosa", "virginica"]
+
+
+def test_model_card_quotes_the_results(example_trained):
+    card = (example_trained / "results" / "model-card.md").read_text(encoding="utf-8")
+    found = results(example_trained / "results")
+    assert f"{found['scores']['model']['mean']:.3f}" in card
+    assert found["data"]["sha256"] in card
+    for section in ("## Intended use", "## Training and evaluation data", "## Metrics", "## Caveats"):
+        assert section in card
+
+
+def test_group_kfold_runs(example, capsys):
+    config = example / "config.toml"
+    config.write_text(
+        config.read_text()
+        .replace('scheme = "repeated-stratified-kfold"', 'scheme = "group-kfold"')
+        .replace('# group = "site"', 'group = "site"')
+    )
+    assert cli("train", "--config", config) == 0
+    found = results(example / "results")
+    assert found["data"]["groups"] == 6
+    # 2 repeats of 5 folds, but a fold that comes up twice is kept once
+    assert 5 < found["validation"]["folds"] <= 10
+    assert "grouped by 'site' (6 groups)" in (example / "results" / "model-card.md").read_text()
+
+
+def test_command_line_runs_as_a_module(example):
+    """`python -m mlproject` works in a fresh process (what you type in a terminal)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mlproject", "validate"],
+        capture_output=True,
+        text=True,
+        cwd=example,
+        env={**os.environ, "PYTHONPATH": str(PROJECT / "src")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "The data pass every check" in done.stdout
+    assert done.stderr == ""
