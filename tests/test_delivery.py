@@ -2,7 +2,8 @@
 
 * **Standalone** (as in Colab, where only the .ipynb is present): each notebook is copied alone
   into an empty folder and must pass nbval there, fetching its data over HTTP from a server on
-  loopback (``LESSON_DATA_URL``) and verifying the checksum.
+  loopback (``LESSON_DATA_URL``) and verifying the checksum; a notebook that needs more of the
+  lesson (the capstone's template) clones it from ``LESSON_REPOSITORY``, here this repository.
 * **No data source**: the error a learner sees says what went wrong and what to do.
 * **Determinism**: nbval passes with different thread counts and hash seeds. The standalone
   run uses one thread and ``PYTHONHASHSEED=0``; a second run in the lesson's folder uses two
@@ -49,7 +50,7 @@ def data_server():
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LESSON_DATA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LESSON_DATA_", "LESSON_REPOSITORY"))}
     env.update(extra)
     return env
 
@@ -71,7 +72,9 @@ def _report(result: subprocess.CompletedProcess) -> str:
 def test_notebook_runs_alone_with_downloaded_data(notebook, tmp_path, data_server):
     copy = tmp_path / notebook.name
     shutil.copy(notebook, copy)
-    env = _env(LESSON_DATA_URL=data_server, OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    # The published repository is played by this one: data over HTTP, and a clone (for the
+    # notebooks that need more than data, such as the capstone's template) from its git history.
+    env = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
     result = _nbval(copy, tmp_path, env)
     assert result.returncode == 0, _report(result)
     # Data was fetched into the notebook's folder, and only what the lesson publishes.
