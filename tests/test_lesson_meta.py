@@ -166,3 +166,12 @@ def test_variants_are_timed_from_the_episodes(tmp_path):
 def test_bad_variants_are_reported(tmp_path, change, problem):
     with pytest.raises(lesson_meta.FrontMatterError, match=problem):
         lesson_meta.parse_variants(change(VARIANTS), _two_episodes(tmp_path))
+
+
+def test_title_heading_is_found_outside_code_blocks_only():
+    assert lesson_meta.has_title_heading("Text.\n\n# A title\n")
+    code = "Text.\n\n```python\n# a comment, not a title\nx = 1\n```\n"
+    assert not lesson_meta.has_title_heading(code)
+    assert lesson_meta.has_title_heading(code + "\n# A title after the code\n")
+    # A directive in backticks is not a code block: a heading inside it still counts.
+    assert lesson_meta.has_title_heading("```{admonition} Note\n# Title\n```\n")

@@ -67,7 +67,7 @@ def check_episodes(root: Path) -> list[str]:
             continue
         if not episode.notebook(root).is_file():
             problems.append(f"{rel}: no paired notebook notebooks/{episode.slug}.ipynb")
-        if re.search(r"^# ", episode.body, re.MULTILINE):
+        if lesson_meta.has_title_heading(episode.body):
             problems.append(f"{rel}: has a '# ' title in the body (the front matter's title is used)")
         found = lesson_meta.challenges(episode.body)
         if not found:

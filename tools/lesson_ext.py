@@ -119,7 +119,7 @@ def _episodes(app: Sphinx) -> list[lesson_meta.Episode]:
 def _episode_page(app: Sphinx, docname: str, text: str) -> str:
     path = Path(app.srcdir) / f"{docname}.md"
     episode = lesson_meta.read_episode(path)
-    if re.search(r"^# ", episode.body, re.MULTILINE):
+    if lesson_meta.has_title_heading(episode.body):
         logger.warning(
             "episode body has a '# ' heading: the title comes from the front matter",
             location=docname,

@@ -112,6 +112,15 @@ def load_episodes(folder: Path) -> list[Episode]:
     return [read_episode(p) for p in sorted(folder.glob("[0-9][0-9]-*.md"))]
 
 
+CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?!\{)[^\n]*\n.*?^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def has_title_heading(body: str) -> bool:
+    """Whether the body has a Markdown "# " heading outside code blocks (comments in a code
+    block start with "# " too)."""
+    return re.search(r"^# ", CODE_FENCE.sub("", body), re.MULTILINE) is not None
+
+
 # --------------------------------------------------------------------------- rendering
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
