@@ -8,6 +8,9 @@
 * **Determinism**: nbval passes with different thread counts and hash seeds. The standalone
   run uses one thread and ``PYTHONHASHSEED=0``; a second run in the lesson's folder uses two
   threads and another hash seed; the plain nbval run of the test suite is a third.
+
+The runs of the first and last kind start together (one per core at a time) when the first test
+of this module needs one; each test then waits for its own.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import socket
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -68,24 +72,41 @@ def _report(result: subprocess.CompletedProcess) -> str:
     return (result.stdout + result.stderr)[-6000:]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_alone_with_downloaded_data(notebook, tmp_path, data_server):
-    copy = tmp_path / notebook.name
-    shutil.copy(notebook, copy)
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, data_server):
+    """Start every notebook run of this module at once, as many at a time as there are cores.
+
+    Returns {(kind, notebook name): (folder, future of the finished process)}.
+    """
     # The published repository is played by this one: data over HTTP, and a clone (for the
     # notebooks that need more than data, such as the capstone's template) from its git history.
-    env = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
-    result = _nbval(copy, tmp_path, env)
+    alone = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345")
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    jobs = {}
+    for notebook in NOTEBOOKS:
+        folder = tmp_path_factory.mktemp(f"alone-{notebook.stem}")
+        shutil.copy(notebook, folder / notebook.name)
+        jobs["alone", notebook.name] = (folder, pool.submit(_nbval, folder / notebook.name, folder, alone))
+        jobs["threads", notebook.name] = (ROOT, pool.submit(_nbval, notebook, ROOT, threads))
+    yield jobs
+    pool.shutdown(wait=True)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_alone_with_downloaded_data(notebook, runs):
+    folder, future = runs["alone", notebook.name]
+    result = future.result()
     assert result.returncode == 0, _report(result)
     # Data was fetched into the notebook's folder, and only what the lesson publishes.
-    fetched = sorted(p.name for p in (tmp_path / "data").glob("*")) if (tmp_path / "data").exists() else []
+    fetched = sorted(p.name for p in (folder / "data").glob("*")) if (folder / "data").exists() else []
     assert set(fetched) <= {p.name for p in (ROOT / "data").glob("*")}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_outputs_do_not_depend_on_threads_or_hash_seed(notebook):
-    env = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345")
-    result = _nbval(notebook, ROOT, env)
+def test_notebook_outputs_do_not_depend_on_threads_or_hash_seed(notebook, runs):
+    _, future = runs["threads", notebook.name]
+    result = future.result()
     assert result.returncode == 0, _report(result)
 
 
