@@ -48,6 +48,30 @@ def test_template_runs_its_tests_when_copied_alone(tmp_path, root):
     assert not (copy / "results").exists(), "the tests must not write into the project's results/"
 
 
+def test_a_checksum_line_without_its_file_fails_the_project_tests(tmp_path, root):
+    """A learner deletes penguins.csv but keeps its line in SHA256SUMS: CI's `sha256sum --check`
+    would fail, so the project's own tests must fail too, and say which line to delete."""
+    copy = tmp_path / "my-project"
+    shutil.copytree(root / "template", copy, ignore=IGNORE)
+    (copy / "data" / "penguins.csv").unlink()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LESSON_DATA_DIR")}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/test_project.py::test_every_checksum_matches_its_file"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "lists penguins.csv, but there is no data/penguins.csv" in done.stdout
+    assert "delete its line from data/SHA256SUMS" in done.stdout
+
+
+def test_template_keeps_data_files_byte_exact_in_git(root):
+    """Without `-text`, Git for Windows may rewrite CSV line endings and break the checksums."""
+    attributes = (root / "template" / ".gitattributes").read_text(encoding="utf-8").splitlines()
+    assert "data/** -text" in attributes
+
+
 def test_template_metadata_files_are_valid(root):
     citation = yaml.safe_load((root / "template" / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "authors"):  # required by CFF 1.2.0

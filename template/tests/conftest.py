@@ -27,6 +27,7 @@ limitations = "Iris is an easy, old data set."
 file = "data/iris.csv"
 target = "species"
 features = ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]
+categorical = []
 # group = "site"
 
 [data.ranges]
@@ -45,6 +46,7 @@ split = 1
 model = 2
 
 [model]
+share = "model"
 n_estimators = 20
 """
 

@@ -70,6 +70,17 @@ def test_class_seen_in_one_group_only(capsys, example):
     fails_with(capsys, example, "occurs in only one group", "'species'")
 
 
+def test_a_column_of_categories_is_named_as_such(capsys, example):
+    edit(example / "config.toml", '"petal_width_cm"]', '"petal_width_cm", "site"]')  # text: site-0...
+    fails_with(capsys, example, "Column 'site' holds text in most rows", "'site-0' (line 2)", "[data] categorical")
+
+
+@pytest.mark.parametrize("metric", ["roc_auc", "f1"])
+def test_a_metric_for_two_classes_only(capsys, example, metric):
+    edit(example / "config.toml", 'metric = "balanced_accuracy"', f'metric = "{metric}"')
+    fails_with(capsys, example, f"metric '{metric}'", "cannot score", "3 classes", "'roc_auc_ovr'")
+
+
 def test_value_outside_plausible_range(capsys, example):
     change_data(example / "data" / "iris.csv", row=6, column="petal_length_cm", value="140")  # millimetres, not centimetres
     fails_with(capsys, example, "Column 'petal_length_cm' has values outside", "0 to 15", "(line 8)")
@@ -116,6 +127,9 @@ def test_training_stops_before_fitting_on_bad_data(capsys, example):
         ('features = ["sepal_length_cm",', 'features = ["species", "sepal_length_cm",', ["also listed in [data] features"]),
         ("split = 1", "", ["'split' is missing from the [seeds] section"]),
         ("n_estimators = 20", "n_trees = 20", ["n_trees", "RandomForestClassifier"]),
+        ('share = "model"', 'share = "forest"', ["[model] share must be", "not 'forest'"]),
+        ("categorical = []", 'categorical = ["site"]', ["categorical lists 'site'", "[data] features too"]),
+        ("categorical = []", 'categorical = ["petal_length_cm"]', ["range for 'petal_length_cm', which is categorical"]),
         ('scheme = "repeated-stratified-kfold"', 'scheme = "group-kfold"', ["needs a group column"]),
         ("[validation]", "[validation", ["not valid TOML"]),
     ],

@@ -10,6 +10,7 @@ from scipy import stats
 from mlproject.config import load_config
 from mlproject.data import Dataset, read_checksums, record_checksum, sha256
 from mlproject.evaluate import interval, make_splits, verdict
+from mlproject.report import which_model
 from tests.helpers import edit
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -42,6 +43,21 @@ def test_verdict_reads_the_interval():
     assert verdict(0.01, 0.2) == "model scores higher"
     assert verdict(-0.2, -0.01, first="forest") == "forest scores lower"
     assert verdict(-0.1, 0.1) == "no clear difference"
+
+
+@pytest.mark.parametrize(
+    ("shared", "verdict_", "words"),
+    [
+        ("model", "model scores higher", "which scores clearly higher"),
+        ("model", "no clear difference", 'share = "baseline"'),
+        ("baseline", "no clear difference", "report that it was no better"),
+        ("baseline", "model scores higher", "Give the reason"),
+    ],
+)
+def test_the_card_says_whether_the_comparison_supports_the_shared_model(shared, verdict_, words):
+    found = {"shared": shared, "comparisons": {"model - baseline": {"verdict": verdict_}}}
+    assert which_model(found).startswith(f"Shared in model.skops: the {shared}")
+    assert words in which_model(found)
 
 
 def toy_data(n_groups=6, per_group=10):

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from mlproject.config import load_config
-from mlproject.data import MANIFEST, read_checksums
+from mlproject.data import MANIFEST, read_checksums, sha256
 from tests.helpers import PROJECT, cli
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -29,8 +29,25 @@ def test_every_data_file_has_a_checksum_and_a_datasheet():
     for path in sorted(data.iterdir()):
         if path.name not in (MANIFEST, "README.md") and not path.name.startswith("."):
             assert path.name in recorded, f"data/{path.name} has no checksum in data/{MANIFEST}"
-            assert f"`{path.name}`" in datasheet, f"data/README.md does not describe {path.name}"
+            assert f"`{path.name}`" in datasheet, (
+                f"data/README.md does not describe {path.name}: name the file in backticks, "
+                f"`{path.name}`, in its datasheet"
+            )
     assert load_config(PROJECT / "config.toml").data_path.name in recorded
+
+
+def test_every_checksum_matches_its_file():
+    """What CI's `sha256sum --check` does: every line of SHA256SUMS has its file, unchanged."""
+    data = PROJECT / "data"
+    for name, digest in read_checksums(data / MANIFEST).items():
+        assert (data / name).is_file(), (
+            f"data/{MANIFEST} lists {name}, but there is no data/{name}. If you removed the "
+            f"file on purpose, delete its line from data/{MANIFEST}."
+        )
+        assert sha256(data / name) == digest, (
+            f"data/{name} has changed since its checksum was recorded in data/{MANIFEST}. Restore "
+            f"it, or record the new checksum: python -m mlproject checksum data/{name}"
+        )
 
 
 def test_training_beats_the_dummy_baseline(project_trained):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from mlproject.model import load_model
-from tests.helpers import PROJECT, cli
+from tests.helpers import PROJECT, cli, edit
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning fails the test
 
@@ -79,6 +79,27 @@ def test_model_card_quotes_the_results(example_trained):
     assert found["data"]["sha256"] in card
     for section in ("## Intended use", "## Training and evaluation data", "## Metrics", "## Caveats"):
         assert section in card
+
+
+def test_sharing_the_baseline(example):
+    edit(example / "config.toml", 'share = "model"', 'share = "baseline"')
+    assert cli("train", "--config", example / "config.toml") == 0
+    model = load_model(example / "results" / "model.skops")
+    assert type(model[-1]).__name__ == "LogisticRegression"
+    card = (example / "results" / "model-card.md").read_text(encoding="utf-8")
+    assert "Model shared: the baseline, `StandardScaler() -> LogisticRegression" in card
+    assert results(example / "results")["shared"] == "baseline"
+
+
+def test_categorical_features_are_encoded(example):
+    edit(example / "config.toml", '"petal_width_cm"]', '"petal_width_cm", "site"]')
+    edit(example / "config.toml", "categorical = []", 'categorical = ["site"]')
+    assert cli("train", "--config", example / "config.toml") == 0
+    flowers = pd.read_csv(example / "data" / "iris.csv").head(3).drop(columns="species")
+    model = load_model(example / "results" / "model.skops")  # the encoder needs no new types
+    assert list(model.predict(flowers)) == ["setosa"] * 3
+    flowers["site"] = "a site never seen in training"  # its encoding is all zeros
+    assert len(model.predict(flowers)) == 3
 
 
 def test_group_kfold_runs(example, capsys):

@@ -44,7 +44,7 @@ def train(args: argparse.Namespace) -> None:
     from mlproject.data import load_dataset
     from mlproject.evaluate import make_splits, score_models, summarise
     from mlproject.model import make_models, save_model
-    from mlproject.report import build_results, model_card, run_info, write_json
+    from mlproject.report import build_results, model_card, run_info, which_model, write_json
 
     started = time.perf_counter()
     config = load_config(args.config)
@@ -55,7 +55,7 @@ def train(args: argparse.Namespace) -> None:
     # depends on the machine's number of cores, and so can the last digits of the results.
     with threadpool_limits(limits=1):
         scores = score_models(models, data, splits, config.metric)
-        final = clone(models["model"]).fit(data.X, data.y)  # the model we share: all rows
+        final = clone(models[config.share]).fit(data.X, data.y)  # the model we share: all rows
     summary, comparisons = summarise(scores, splits, config.confidence)
     results = build_results(config, data, models, splits, summary, comparisons)
 
@@ -74,6 +74,7 @@ def train(args: argparse.Namespace) -> None:
     for name, c in comparisons.items():
         low, high = c["interval"]
         print(f"  {name:<17} {c['mean']:+6.3f}  ({low:+.3f} to {high:+.3f})  {c['verdict']}")
+    print(_wrap(which_model(results)))
     print(f"Wrote model.skops, model-card.md, results.json and run-info.json to {_shown(out)}/.")
 
 

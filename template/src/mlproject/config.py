@@ -15,6 +15,7 @@ from pathlib import Path
 from mlproject.errors import ConfigError
 
 SCHEMES = ("repeated-stratified-kfold", "group-kfold")
+SHARED = ("model", "baseline")  # the models `train` can fit on all rows and save
 KIND_NAMES = {str: "text in quotes", int: "a whole number", float: "a number", list: "a list [...]"}
 
 
@@ -29,6 +30,7 @@ class Config:
     data_file: str
     target: str
     features: list[str]
+    categorical: list[str]  # the features that hold categories; the others hold numbers
     group: str | None
     ranges: dict[str, tuple[float, float]]
     scheme: str
@@ -38,7 +40,8 @@ class Config:
     confidence: float
     split_seed: int
     model_seed: int
-    model: dict
+    share: str  # "model" or "baseline": the one fitted on all rows and saved
+    model: dict  # the settings of the random forest
 
     @property
     def data_path(self) -> Path:
@@ -94,6 +97,13 @@ def _check(settings: dict, path: Path) -> Config:
             f"the target '{target}' is also listed in [data] features. A model "
             "that sees the answer learns nothing: remove it from the features."
         )
+    categorical = _get(settings, "data", "categorical", list, required=False) or []
+    for column in categorical:
+        if column not in features:
+            raise ConfigError(
+                f"[data] categorical lists {column!r}, which is not one of the features: "
+                f"list it in [data] features too.{_suggest(str(column), features)}"
+            )
     group = _get(settings, "data", "group", str, required=False)
 
     ranges = {}
@@ -102,6 +112,11 @@ def _check(settings: dict, path: Path) -> Config:
             raise ConfigError(
                 f"[data.ranges] has a range for '{column}', which is not one of the "
                 f"features.{_suggest(column, features)}"
+            )
+        if column in categorical:
+            raise ConfigError(
+                f"[data.ranges] has a range for '{column}', which is categorical: categories "
+                "have no range. Remove the range."
             )
         if not (
             isinstance(bounds, list)
@@ -143,7 +158,13 @@ def _check(settings: dict, path: Path) -> Config:
     if not 0 < confidence < 1:
         raise ConfigError(f"[validation] confidence must be between 0 and 1 (e.g. 0.95), not {confidence}.")
 
-    model = dict(settings.get("model", {}))
+    share = _get(settings, "model", "share", str)
+    if share not in SHARED:
+        raise ConfigError(
+            f"[model] share must be \"model\" (the random forest) or \"baseline\" (the logistic "
+            f"regression), not {share!r}."
+        )
+    model = {key: value for key, value in settings.get("model", {}).items() if key != "share"}
     if "random_state" in model:
         raise ConfigError("set the model's seed in [seeds] model, not as [model] random_state.")
 
@@ -155,6 +176,7 @@ def _check(settings: dict, path: Path) -> Config:
         data_file=_get(settings, "data", "file", str),
         target=target,
         features=list(features),
+        categorical=list(categorical),
         group=group,
         ranges=ranges,
         scheme=scheme,
@@ -164,5 +186,6 @@ def _check(settings: dict, path: Path) -> Config:
         confidence=confidence,
         split_seed=_get(settings, "seeds", "split", int),
         model_seed=_get(settings, "seeds", "model", int),
+        share=share,
         model=model,
     )

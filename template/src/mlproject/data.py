@@ -5,8 +5,9 @@ The checks, in order, each stop the run with a message that names the problem:
 1. the file exists and its SHA-256 checksum is the one recorded in ``SHA256SUMS``;
 2. the target, feature and group columns named in config.toml are in the file;
 3. the features hold numbers, inside the plausible ranges of ``[data.ranges]`` (a pandera
-   schema built from config.toml);
-4. there are enough rows per class, or enough groups, for the chosen cross-validation.
+   schema built from config.toml), except those listed in ``[data] categorical``;
+4. there are enough rows per class, or enough groups, for the chosen cross-validation;
+5. the metric can score this target (some metrics work for two classes only).
 
 Rows with a missing value in a feature or the target are dropped, and counted.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,11 +132,15 @@ def check_columns(table: pd.DataFrame, config: Config) -> None:
 
 # --------------------------------------------------------------------------- values
 def schema(config: Config):
-    """A pandera schema for the features: numbers, within their plausible ranges."""
+    """A pandera schema for the features: numbers, within their plausible ranges (categorical
+    features may hold anything: the models encode them)."""
     import pandera.pandas as pa
 
     columns = {}
     for name in config.features:
+        if name in config.categorical:
+            columns[name] = pa.Column(nullable=True)
+            continue
         checks = []
         if name in config.ranges:
             low, high = config.ranges[name]
@@ -155,14 +161,23 @@ def _examples(cases: pd.DataFrame, limit: int = 3) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def explain(failures: pd.DataFrame, config: Config) -> str:
+def explain(failures: pd.DataFrame, config: Config, table: pd.DataFrame) -> str:
     """Turn pandera's table of failure cases into a few short sentences."""
     sentences = []
     for column, cases in failures.groupby("column", sort=False, dropna=False):
         checks = cases["check"].astype(str)
         not_numbers = cases[checks.str.startswith(("coerce_dtype", "dtype"))]
         out_of_range = cases[checks.str.startswith("in_range")]
-        if len(not_numbers):
+        if len(not_numbers) and not_numbers["index"].nunique() > table[column].count() / 2:
+            # Mostly text: a column of categories (or of numbers with units), not a few typos.
+            sentences.append(
+                f"Column '{column}' holds text in most rows: "
+                f"{_examples(not_numbers.sort_values('index').drop_duplicates('failure_case'))}. If it "
+                f"holds categories (sites, species, treatments), list it in [data] categorical "
+                f"in {config.source} as well, and the models will encode it; if it holds "
+                "measurements, write them as plain numbers, without units."
+            )
+        elif len(not_numbers):
             sentences.append(
                 f"Column '{column}' should hold numbers, but has text: {_examples(not_numbers)}. "
                 "Fix these values in the file (write a missing value as an empty field or NA)."
@@ -186,7 +201,7 @@ def check_values(table: pd.DataFrame, config: Config) -> pd.DataFrame:
     try:
         return schema(config).validate(table, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        raise DataError(explain(errors.failure_cases, config)) from None
+        raise DataError(explain(errors.failure_cases, config, table)) from None
 
 
 # --------------------------------------------------------------------------- enough data
@@ -237,6 +252,35 @@ def check_enough_data(y: pd.Series, groups: pd.Series | None, config: Config) ->
         )
 
 
+# --------------------------------------------------------------------------- the metric
+def check_metric(X: pd.DataFrame, y: pd.Series, config: Config) -> None:
+    """Refuse a metric that cannot score this target, before any model is trained.
+
+    Some scikit-learn metrics work for two classes only ("roc_auc", "f1", "precision"...), some
+    need the classes written 0 and 1, and some are for regression. Scoring a model that
+    always guesses the most common class shows at once whether the metric works here.
+    """
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import get_scorer
+
+    guesser = DummyClassifier().fit(X, y)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "precision is ill-defined": fine for a guesser
+            get_scorer(config.metric)(guesser, X, y)
+    except ValueError as error:
+        classes = sorted(y.unique(), key=str)
+        shown = ", ".join(repr(c) for c in classes[:5]) + (", ..." if len(classes) > 5 else "")
+        raise DataError(
+            f"The metric '{config.metric}' ({config.source}, [validation] metric) cannot score "
+            f"the target '{config.target}', which has {len(classes)} classes ({shown}); "
+            f"scikit-learn says: {str(error).splitlines()[0].rstrip('.')}. Metrics for any number of classes "
+            "include 'balanced_accuracy', 'accuracy', 'f1_macro' and 'roc_auc_ovr'; 'roc_auc' "
+            "needs two classes, and 'f1', 'precision', 'recall' and 'average_precision' need "
+            "two classes written 0 and 1 (1: the class of interest)."
+        ) from None
+
+
 # --------------------------------------------------------------------------- all together
 def read_table(config: Config) -> tuple[pd.DataFrame, str]:
     """Check the file's checksum, then read it; return the table and its SHA-256."""
@@ -269,6 +313,7 @@ def load_dataset(config: Config) -> Dataset:
     y = complete[config.target]
     groups = complete[config.group] if config.group else None
     check_enough_data(y, groups, config)
+    check_metric(complete[config.features], y, config)
     return Dataset(
         X=complete[config.features],
         y=y,

@@ -2,11 +2,16 @@
 
 * ``model``: a random forest, with the settings of ``[model]`` in config.toml;
 * ``baseline``: a simple, well-understood model (logistic regression on standardised
-  features). If the forest does not beat it, use and report the simple model;
+  features). If the forest does not score clearly higher, share the baseline instead
+  (``[model] share = "baseline"``) and report that the forest was no better;
 * ``dummy``: predicts from the class frequencies alone and ignores the features. Scoring no
   better than this means the model has learnt nothing.
 
-To try another model, change :func:`make_models` (and its settings in config.toml).
+Categorical features (``[data] categorical``) are one-hot encoded in front of both models.
+
+To try another model, change :func:`make_models` (and its settings in config.toml). If
+:func:`load_model` then refuses the saved file, check the types it names and add them to
+``EXPECTED_TYPES``.
 """
 
 from __future__ import annotations
@@ -14,18 +19,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from mlproject.config import Config
 from mlproject.errors import ConfigError, ProjectError
 
-#: Types inside our saved model that skops does not trust by default. We checked that they
+#: Types inside our saved models that skops does not trust by default. We checked that they
 #: are scikit-learn's own; anything else in a model file is refused by :func:`load_model`.
+#: A different model may need others: check each one before you add it here.
 EXPECTED_TYPES = {"sklearn.tree._tree.Tree"}
+
+
+def encoding(config: Config) -> list:
+    """The step that one-hot encodes the categorical features (one 0/1 column per category
+    seen in training; numeric features pass through); no step when there are none."""
+    if not config.categorical:
+        return []
+    encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    return [ColumnTransformer([("categories", encoder, config.categorical)], remainder="passthrough")]
 
 
 def make_models(config: Config) -> dict[str, BaseEstimator]:
@@ -40,8 +56,8 @@ def make_models(config: Config) -> dict[str, BaseEstimator]:
             "does not know. See its documentation for the names."
         ) from None
     return {
-        "model": forest,
-        "baseline": make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
+        "model": make_pipeline(*encoding(config), forest),
+        "baseline": make_pipeline(*encoding(config), StandardScaler(), LogisticRegression(max_iter=1000)),
         "dummy": DummyClassifier(strategy="prior"),
     }
 

@@ -82,6 +82,7 @@ def build_results(config: Config, data: Dataset, models: dict, splits: list, sum
                 "interval_method": "Student t with Nadeau-Bengio corrected variance",
             },
             "models": {name: describe(estimator) for name, estimator in models.items()},
+            "shared": config.share,
             "scores": summary,
             "comparisons": comparisons,
             "config": config.settings,
@@ -111,6 +112,29 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
+def which_model(results: dict) -> str:
+    """Which model is shared, and whether its comparison with the baseline supports that."""
+    higher = results["comparisons"]["model - baseline"]["verdict"] == "model scores higher"
+    if results["shared"] == "baseline" and higher:
+        return (
+            "Shared in model.skops: the baseline, although the model scores clearly higher. "
+            "Give the reason in the description."
+        )
+    if results["shared"] == "baseline":
+        return (
+            "Shared in model.skops: the baseline. The model does not score clearly higher than "
+            "this simpler model: report that it was no better on these data."
+        )
+    if higher:
+        return "Shared in model.skops: the model, which scores clearly higher than the simpler baseline."
+    return (
+        "Shared in model.skops: the model, although it does not score clearly higher than the "
+        'simpler baseline. Report that, and share the baseline ([model] share = "baseline" in '
+        "config.toml) unless you have a reason to prefer the model; if you do, give it in the "
+        "description."
+    )
+
+
 def model_card(results: dict, config: Config) -> str:
     """A Markdown model card built from the results (so it can never disagree with them)."""
     project = config.settings.get("project", {})
@@ -136,7 +160,8 @@ def model_card(results: dict, config: Config) -> str:
         "## Model details",
         "",
         f"- Project: `{config.name}`; authors: {', '.join(project.get('authors', [])) or 'not given'}.",
-        f"- Model: `{results['models']['model']}`, saved as `model.skops`.",
+        f"- Model shared: the {results['shared']}, `{results['models'][results['shared']]}`, "
+        "fitted on all rows and saved as `model.skops`.",
         f"- Software: {environment}.",
         "",
         str(project.get("description", "")).strip(),
@@ -171,6 +196,8 @@ def model_card(results: dict, config: Config) -> str:
         "scores are close to that limit.",
         "",
         "## Caveats and recommendations",
+        "",
+        which_model(results),
         "",
         str(project.get("limitations", "Not stated.")).strip(),
         "",
