@@ -5,9 +5,11 @@
   loopback (``LESSON_DATA_URL``) and verifying the checksum; a notebook that needs more of the
   lesson (the capstone's template) clones it from ``LESSON_REPOSITORY``, here this repository.
 * **No data source**: the error a learner sees says what went wrong and what to do.
-* **Determinism**: nbval passes with different thread counts and hash seeds. The standalone
-  run uses one thread and ``PYTHONHASHSEED=0``; a second run in the lesson's folder uses two
-  threads and another hash seed; the plain nbval run of the test suite is a third.
+* **Determinism**: nbval passes with different thread counts, hash seeds and CI markers. The
+  standalone run uses one thread, ``PYTHONHASHSEED=0`` and no CI variables (as on a laptop);
+  a second run in the lesson's folder uses two threads, another hash seed and ``CI=true``
+  (tools such as pytest and Hypothesis change their reports on CI servers); the plain nbval
+  run of the test suite is a third.
 
 The runs of the first and last kind start together (one per core at a time) when the first test
 of this module needs one; each test then waits for its own.
@@ -53,8 +55,16 @@ def data_server():
     server.server_close()
 
 
+# Variables by which tools detect a CI server (pytest reads the first two, Hypothesis several).
+CI_MARKERS = ("CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD")
+
+
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LESSON_DATA_", "LESSON_REPOSITORY"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LESSON_DATA_", "LESSON_REPOSITORY")) and key not in CI_MARKERS
+    }
     env.update(extra)
     return env
 
@@ -81,7 +91,7 @@ def runs(tmp_path_factory, data_server):
     # The published repository is played by this one: data over HTTP, and a clone (for the
     # notebooks that need more than data, such as the capstone's template) from its git history.
     alone = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
-    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345")
+    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", GITHUB_ACTIONS="true")
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {}
     for notebook in NOTEBOOKS:
@@ -104,7 +114,7 @@ def test_notebook_runs_alone_with_downloaded_data(notebook, runs):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_outputs_do_not_depend_on_threads_or_hash_seed(notebook, runs):
+def test_notebook_outputs_do_not_depend_on_threads_hash_seed_or_ci(notebook, runs):
     _, future = runs["threads", notebook.name]
     result = future.result()
     assert result.returncode == 0, _report(result)
