@@ -123,6 +123,8 @@ def test_training_stops_before_fitting_on_bad_data(capsys, example):
     [
         ('scheme = "repeated-stratified-kfold"', 'scheme = "stratified-kfold"', ["not one of", "Did you mean"]),
         ('metric = "balanced_accuracy"', 'metric = "balanced_acuracy"', ["not a scikit-learn scorer", "'balanced_accuracy'"]),
+        ('metric = "balanced_accuracy"', 'metric = "r2"', ["'r2' is a regression metric", "predicts classes"]),
+        ('metric = "balanced_accuracy"', 'metric = "adjusted_rand_score"', ["is a clustering metric"]),
         ("n_splits = 5", 'n_splits = "5"', ["n_splits must be a whole number, not '5'"]),
         ('features = ["sepal_length_cm",', 'features = ["species", "sepal_length_cm",', ["also listed in [data] features"]),
         ("split = 1", "", ["'split' is missing from the [seeds] section"]),

@@ -46,16 +46,18 @@ def test_verdict_reads_the_interval():
 
 
 @pytest.mark.parametrize(
-    ("shared", "verdict_", "words"),
+    ("shared", "interval", "words"),
     [
-        ("model", "model scores higher", "which scores clearly higher"),
-        ("model", "no clear difference", 'share = "baseline"'),
-        ("baseline", "no clear difference", "report that it was no better"),
-        ("baseline", "model scores higher", "Give the reason"),
+        ("model", [0.01, 0.2], "which scores clearly higher"),
+        ("model", [-0.1, 0.1], 'share = "baseline"'),
+        ("model", [-0.2, -0.01], 'share = "baseline"'),
+        ("baseline", [-0.1, 0.1], "report that it was no better"),
+        ("baseline", [0.01, 0.2], "Give the reason"),
     ],
 )
-def test_the_card_says_whether_the_comparison_supports_the_shared_model(shared, verdict_, words):
-    found = {"shared": shared, "comparisons": {"model - baseline": {"verdict": verdict_}}}
+def test_the_card_says_whether_the_comparison_supports_the_shared_model(shared, interval, words):
+    # The interval is that of the difference, model minus baseline.
+    found = {"shared": shared, "comparisons": {"model - baseline": {"interval": interval}}}
     assert which_model(found).startswith(f"Shared in model.skops: the {shared}")
     assert words in which_model(found)
 

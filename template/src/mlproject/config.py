@@ -154,6 +154,12 @@ def _check(settings: dict, path: Path) -> Config:
             f"[validation] metric '{metric}' is not a scikit-learn scorer name."
             + _suggest(metric, get_scorer_names())
         )
+    if _metric_kind(metric) in ("regression", "clustering"):
+        # With classes coded as numbers, such a metric would score without complaint.
+        raise ConfigError(
+            f"[validation] metric '{metric}' is a {_metric_kind(metric)} metric, but this project "
+            "predicts classes. Use a classification metric such as 'balanced_accuracy'."
+        )
     confidence = _get(settings, "validation", "confidence", float)
     if not 0 < confidence < 1:
         raise ConfigError(f"[validation] confidence must be between 0 and 1 (e.g. 0.95), not {confidence}.")
@@ -189,3 +195,17 @@ def _check(settings: dict, path: Path) -> Config:
         share=share,
         model=model,
     )
+
+
+def _metric_kind(metric: str) -> str:
+    """'regression', 'clustering' or 'classification', from where scikit-learn defines the metric."""
+    from sklearn.metrics import get_scorer
+
+    # A scorer keeps its metric function in a private attribute; if a future version drops it,
+    # the check is skipped rather than failing.
+    module = getattr(getattr(get_scorer(metric), "_score_func", None), "__module__", "")
+    if module.startswith("sklearn.metrics._regression"):
+        return "regression"
+    if module.startswith("sklearn.metrics.cluster"):
+        return "clustering"
+    return "classification"

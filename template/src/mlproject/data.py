@@ -175,7 +175,8 @@ def explain(failures: pd.DataFrame, config: Config, table: pd.DataFrame) -> str:
                 f"{_examples(not_numbers.sort_values('index').drop_duplicates('failure_case'))}. If it "
                 f"holds categories (sites, species, treatments), list it in [data] categorical "
                 f"in {config.source} as well, and the models will encode it; if it holds "
-                "measurements, write them as plain numbers, without units."
+                "measurements, write them as plain numbers, without units, and a missing value "
+                "as an empty field or NA."
             )
         elif len(not_numbers):
             sentences.append(
@@ -256,9 +257,10 @@ def check_enough_data(y: pd.Series, groups: pd.Series | None, config: Config) ->
 def check_metric(X: pd.DataFrame, y: pd.Series, config: Config) -> None:
     """Refuse a metric that cannot score this target, before any model is trained.
 
-    Some scikit-learn metrics work for two classes only ("roc_auc", "f1", "precision"...), some
-    need the classes written 0 and 1, and some are for regression. Scoring a model that
+    Some scikit-learn metrics work for two classes only ("roc_auc", "f1", "precision"...), and
+    some need two classes written 0 and 1 ("f1", "average_precision"...). Scoring a model that
     always guesses the most common class shows at once whether the metric works here.
+    (Regression metrics are refused earlier, when the configuration is read.)
     """
     from sklearn.dummy import DummyClassifier
     from sklearn.metrics import get_scorer
@@ -276,8 +278,8 @@ def check_metric(X: pd.DataFrame, y: pd.Series, config: Config) -> None:
             f"the target '{config.target}', which has {len(classes)} classes ({shown}); "
             f"scikit-learn says: {str(error).splitlines()[0].rstrip('.')}. Metrics for any number of classes "
             "include 'balanced_accuracy', 'accuracy', 'f1_macro' and 'roc_auc_ovr'; 'roc_auc' "
-            "needs two classes, and 'f1', 'precision', 'recall' and 'average_precision' need "
-            "two classes written 0 and 1 (1: the class of interest)."
+            "needs two classes, 'f1', 'precision' and 'recall' need two classes written 0 and 1 "
+            "(1: the class of interest), and so does 'average_precision' when there are two."
         ) from None
 
 

@@ -114,7 +114,8 @@ def _fmt(value: float) -> str:
 
 def which_model(results: dict) -> str:
     """Which model is shared, and whether its comparison with the baseline supports that."""
-    higher = results["comparisons"]["model - baseline"]["verdict"] == "model scores higher"
+    # Clearly higher: the whole interval of the difference lies above zero.
+    higher = results["comparisons"]["model - baseline"]["interval"][0] > 0
     if results["shared"] == "baseline" and higher:
         return (
             "Shared in model.skops: the baseline, although the model scores clearly higher. "
