@@ -55,8 +55,12 @@ def data_server():
     server.server_close()
 
 
-# Variables by which tools detect a CI server (pytest reads the first two, Hypothesis several).
-CI_MARKERS = ("CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD")
+# Variables by which tools detect a CI server: pytest reads the first two, Hypothesis the
+# others too (its _CI_VARS).
+CI_MARKERS = (
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
+    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
+)  # fmt: skip
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -91,7 +95,7 @@ def runs(tmp_path_factory, data_server):
     # The published repository is played by this one: data over HTTP, and a clone (for the
     # notebooks that need more than data, such as the capstone's template) from its git history.
     alone = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
-    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", GITHUB_ACTIONS="true")
+    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", CIRCLECI="true")
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {}
     for notebook in NOTEBOOKS:
