@@ -31,18 +31,23 @@ def broken(tmp_path, root):
     return copy
 
 
-def test_template_runs_its_tests_when_copied_alone(tmp_path, root):
-    """A learner copies template/ somewhere else: its test suite passes there, without lessonkit
+def _run_project_tests(copy, *arguments) -> subprocess.CompletedProcess:
+    """Run the project's pytest in a copy of the template, as a learner would: without lessonkit
     on the path and without installing anything."""
-    copy = tmp_path / "my-project"
-    shutil.copytree(root / "template", copy, ignore=IGNORE)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LESSON_DATA_DIR")}
     # The template needs no pytest plugins; the lesson's (nbval, hypothesis) only slow it down.
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments],
         cwd=copy, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+
+
+def test_template_runs_its_tests_when_copied_alone(tmp_path, root):
+    """A learner copies template/ somewhere else: its test suite passes there."""
+    copy = tmp_path / "my-project"
+    shutil.copytree(root / "template", copy, ignore=IGNORE)
+    done = _run_project_tests(copy)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "warnings" not in done.stdout.splitlines()[-1]
     assert not (copy / "results").exists(), "the tests must not write into the project's results/"
@@ -54,13 +59,7 @@ def test_a_checksum_line_without_its_file_fails_the_project_tests(tmp_path, root
     copy = tmp_path / "my-project"
     shutil.copytree(root / "template", copy, ignore=IGNORE)
     (copy / "data" / "penguins.csv").unlink()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LESSON_DATA_DIR")}
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_project.py::test_every_checksum_matches_its_file"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = _run_project_tests(copy, "tests/test_project.py::test_every_checksum_matches_its_file")
     assert done.returncode == 1, done.stdout[-2000:]
     assert "lists penguins.csv, but there is no data/penguins.csv" in done.stdout
     assert "delete its line from data/SHA256SUMS" in done.stdout
