@@ -154,10 +154,11 @@ def _check(settings: dict, path: Path) -> Config:
             f"[validation] metric '{metric}' is not a scikit-learn scorer name."
             + _suggest(metric, get_scorer_names())
         )
-    if _metric_kind(metric) in ("regression", "clustering"):
+    kind = _metric_kind(metric)
+    if kind != "classification":
         # With classes coded as numbers, such a metric would score without complaint.
         raise ConfigError(
-            f"[validation] metric '{metric}' is a {_metric_kind(metric)} metric, but this project "
+            f"[validation] metric '{metric}' is a {kind} metric, but this project "
             "predicts classes. Use a classification metric such as 'balanced_accuracy'."
         )
     confidence = _get(settings, "validation", "confidence", float)
