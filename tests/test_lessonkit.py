@@ -193,3 +193,23 @@ def test_glue_unwraps_numpy_scalars(monkeypatch):
     monkeypatch.setattr(glue_module, "_glue", lambda name, value, display: seen.update({name: value}))
     glue_module.glue("x", np.float64(0.5))
     assert seen["x"] == 0.5 and type(seen["x"]) is float
+
+
+# ------------------------------------------------------------------ the lesson's seed
+def test_lesson_seed_defaults_to_the_published_seed(monkeypatch):
+    monkeypatch.delenv("LESSON_SEED", raising=False)
+    assert lessonkit.lesson_seed() == lessonkit.DEFAULT_SEED == 0
+    monkeypatch.setenv("LESSON_SEED", " ")
+    assert lessonkit.lesson_seed() == 0
+
+
+def test_lesson_seed_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("LESSON_SEED", "3")
+    assert lessonkit.lesson_seed() == 3
+
+
+@pytest.mark.parametrize("bad", ["one", "-1", "1.5", str(2**32)])
+def test_lesson_seed_refuses_what_is_not_a_seed(monkeypatch, bad):
+    monkeypatch.setenv("LESSON_SEED", bad)
+    with pytest.raises(lessonkit.LessonSeedError, match="LESSON_SEED=.*whole number"):
+        lessonkit.lesson_seed()

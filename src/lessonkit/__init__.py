@@ -19,6 +19,7 @@ from lessonkit.data import (
 from lessonkit.environment import LessonEnvironmentError, check_environment, environment_report
 from lessonkit.glue import glue
 from lessonkit.plotting import PALETTE, use_lesson_style
+from lessonkit.seed import DEFAULT_SEED, LessonSeedError, lesson_seed
 
 __all__ = [
     "ChecksumMismatchError",
@@ -32,6 +33,9 @@ __all__ = [
     "load_penguins",
     "sha256",
     "glue",
+    "DEFAULT_SEED",
+    "LessonSeedError",
+    "lesson_seed",
     "PALETTE",
     "use_lesson_style",
 ]
