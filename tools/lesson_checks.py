@@ -173,36 +173,98 @@ def _pins(lines) -> dict[str, str]:
     return pins
 
 
-def check_environment_files(root: Path) -> list[str]:
-    """environment.yml and requirements.txt pin the same packages; the lock file and Binder agree."""
+def _exported_pins(text: str) -> dict[str, set[str]]:
+    """``name -> versions`` of a hashed export (``name==version ; markers \\`` lines)."""
+    pins: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", line)
+        if match:
+            pins.setdefault(re.sub(r"[-_.]+", "-", match.group(1)).lower(), set()).add(match.group(2))
+    return pins
+
+
+#: The platforms uv.lock must cover with wheels (pyproject.toml's [tool.uv] environments), as
+#: marker values and a test of a wheel's platform tag.
+WHEEL_PLATFORMS = {
+    "Linux x86-64": ({"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Linux"},
+                     lambda tag: "linux" in tag and "x86_64" in tag and "musl" not in tag),
+    "Linux ARM64": ({"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix", "platform_system": "Linux"},
+                    lambda tag: "linux" in tag and "aarch64" in tag and "musl" not in tag),
+    "macOS Apple silicon": ({"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix", "platform_system": "Darwin"},
+                            lambda tag: tag.startswith("macosx") and ("arm64" in tag or "universal2" in tag)),
+    "Windows x86-64": ({"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt", "platform_system": "Windows"},
+                       lambda tag: tag == "win_amd64"),
+}  # fmt: skip
+
+
+def check_wheels(root: Path) -> list[str]:
+    """Every package that uv.lock installs on a covered platform and supported Python has a
+    wheel for it, so no learner's pip has to compile anything."""
+    import tomllib
+
+    from packaging.markers import Marker
+    from packaging.utils import parse_wheel_filename
+
+    sys.path.insert(0, str(root / "tools"))
+    import pythons
+
+    lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
+    tags = {}
+    for package in lock["package"]:
+        found = set()
+        for wheel in package.get("wheels", []):
+            found |= parse_wheel_filename(wheel["url"].rsplit("/", 1)[1])[3]
+        tags[package["name"], package["version"]] = found
     problems = []
-    req = _pins((root / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    for line in (root / "requirements-authors.txt").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+))?", line)
+        if not match:
+            continue
+        name, version, marker = re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(2), match.group(3)
+        wheels = tags.get((name, version), set())
+        for python in pythons.supported(root):
+            minor = int(python.split(".")[1])
+            for label, (env, platform_ok) in WHEEL_PLATFORMS.items():
+                env = {**env, "python_version": python, "python_full_version": f"{python}.99",
+                       "implementation_name": "cpython", "platform_python_implementation": "CPython"}  # fmt: skip
+                if marker and not Marker(marker.strip()).evaluate(env):
+                    continue
+                if not any(
+                    (t.platform == "any" or platform_ok(t.platform))
+                    and (t.interpreter.startswith("py3") or t.interpreter == f"cp3{minor}"
+                         or (t.abi == "abi3" and t.interpreter.startswith("cp3") and int(t.interpreter[3:]) <= minor))
+                    for t in wheels
+                ):  # fmt: skip
+                    problems.append(f"uv.lock: {name}=={version} has no wheel for Python {python} on {label}")
+    return problems
+
+
+def check_environment_files(root: Path) -> list[str]:
+    """The exports of uv.lock are current; conda, Binder and the supported Pythons agree."""
+    sys.path.insert(0, str(root / "tools"))
+    import lock
+    import pythons
+
+    problems = []
+    for name, group in lock.EXPORTS.items():
+        path = root / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != lock.export(group, root):
+            problems.append(f"{name} is not the current export of uv.lock's '{group}' group: run `make lock`")
+    versions = pythons.supported(root)
     env = yaml.safe_load((root / "environment.yml").read_text(encoding="utf-8"))
-    pip_lists = [d["pip"] for d in env.get("dependencies", []) if isinstance(d, dict) and "pip" in d]
-    conda_pins = _pins(pip_lists[0] if pip_lists else [])
-    for name in sorted(set(req) | set(conda_pins)):
-        if req.get(name) != conda_pins.get(name):
-            problems.append(
-                f"{name}: requirements.txt pins {req.get(name)} but environment.yml pins {conda_pins.get(name)}"
-            )
-    if not any(str(d).startswith("python=3.11") for d in env.get("dependencies", [])):
-        problems.append("environment.yml must pin python=3.11")
+    deps = env.get("dependencies", [])
+    wanted_python = f"python>={versions[0]},<3.{int(versions[-1].split('.')[1]) + 1}"
+    if wanted_python not in deps:
+        problems.append(f"environment.yml must ask for {wanted_python} (pyproject.toml's requires-python)")
+    pip_lists = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
+    if pip_lists != [["-r requirements.txt"]]:
+        problems.append("environment.yml must install the learners' export with pip: '-r requirements.txt'")
     binder = root / "binder"
-    if (binder / "runtime.txt").read_text(encoding="utf-8").strip() != "python-3.11":
-        problems.append("binder/runtime.txt must say python-3.11, the lesson's Python")
-    binder_reqs = [l.strip() for l in (binder / "requirements.txt").read_text(encoding="utf-8").splitlines()]
-    if [l for l in binder_reqs if l and not l.startswith("#")] != ["-r ../requirements.lock"]:
-        problems.append("binder/requirements.txt must install exactly the lock file: '-r ../requirements.lock'")
+    runtime = (binder / "runtime.txt").read_text(encoding="utf-8").strip()
+    if runtime.removeprefix("python-") not in versions:
+        problems.append(f"binder/runtime.txt says {runtime}: use a supported Python ({', '.join(versions)})")
     if "pip install --no-deps -e ." not in (binder / "postBuild").read_text(encoding="utf-8"):
         problems.append("binder/postBuild must install lessonkit: 'pip install --no-deps -e .'")
-    lock_path = root / "requirements.lock"
-    if not lock_path.is_file():
-        problems.append("requirements.lock is missing (run `make lock`)")
-    else:
-        lock = _pins(lock_path.read_text(encoding="utf-8").splitlines())
-        for name, version in sorted(req.items()):
-            if lock.get(name) != version:
-                problems.append(f"{name}: requirements.lock has {lock.get(name)}, requirements.txt {version} (run `make lock`)")
     return problems
 
 
@@ -259,7 +321,7 @@ def check_template(root: Path) -> list[str]:
 
     - no Python file in template/ imports lessonkit (learners copy the folder on its own);
     - template/requirements.txt pins agree with template/requirements.lock, every lock pin
-      agrees with the lesson's requirements.lock (so the lesson's environment runs the
+      agrees with the lesson's locked versions (so the lesson's environment runs the
       template), and the lock holds exactly what installing requirements.txt installs;
     - template/data/SHA256SUMS matches its files, and a penguins.csv there is the lesson's.
     """
@@ -280,7 +342,8 @@ def check_template(root: Path) -> list[str]:
     def pins(path: Path) -> dict[str, str]:
         return _pins(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else {}
 
-    lesson_lock = pins(root / "requirements.lock")
+    exported = _exported_pins((root / "requirements-authors.txt").read_text(encoding="utf-8"))
+    lesson_lock = {name: "/".join(sorted(v)) for name, v in exported.items()}
     wanted, locked = pins(template / "requirements.txt"), pins(template / "requirements.lock")
     if not wanted or not locked:
         problems.append("template/requirements.txt and template/requirements.lock must both pin packages")
@@ -290,7 +353,7 @@ def check_template(root: Path) -> list[str]:
     for name, version in sorted(locked.items()):
         if lesson_lock.get(name) != version:
             problems.append(
-                f"template/requirements.lock pins {name}=={version}, the lesson's requirements.lock "
+                f"template/requirements.lock pins {name}=={version}, the lesson's lock "
                 f"{lesson_lock.get(name)}: the template must use the lesson's versions"
             )
     needed, not_installed = _installed_closure(wanted)
@@ -386,8 +449,8 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 
 SOURCE_CHECKS = (
-    check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_data,
-    check_template,
+    check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
+    check_data, check_template,
 )  # fmt: skip
 
 

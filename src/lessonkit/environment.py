@@ -64,6 +64,38 @@ class LessonEnvironmentError(RuntimeError):
     """The Jupyter kernel's environment cannot run the lesson as it is."""
 
 
+#: Used only when lessonkit's own metadata cannot be read; pyproject.toml is the source.
+_FALLBACK_REQUIRES_PYTHON = ">=3.11,<3.14"
+
+
+def supported_pythons() -> list[str]:
+    """The Python versions the lesson supports, e.g. ``['3.11', '3.12', '3.13']``.
+
+    Read from lessonkit's ``Requires-Python`` (pyproject.toml's ``requires-python``), which
+    must have the form ``>=3.X,<3.Y``.
+    """
+    try:
+        spec = metadata.metadata("lessonkit").get("Requires-Python") or _FALLBACK_REQUIRES_PYTHON
+    except metadata.PackageNotFoundError:
+        spec = _FALLBACK_REQUIRES_PYTHON
+    bounds = dict(part.strip().split("3.", 1) for part in spec.split(","))
+    low, high = int(bounds[">="]), int(bounds["<"])
+    return [f"3.{minor}" for minor in range(low, high)]
+
+
+def python_problem(version_info: tuple[int, ...] | None = None) -> str | None:
+    """One line saying that this Python is not supported, or None when it is."""
+    major, minor = (version_info or sys.version_info)[:2]
+    versions = supported_pythons()
+    if f"{major}.{minor}" in versions:
+        return None
+    return (
+        f"Python {major}.{minor} is not supported: the lesson supports Python "
+        f"{', '.join(versions[:-1])} and {versions[-1]}. Create the lesson's environment with one "
+        f"of them (Setup page), for example `python{versions[-1]} -m venv .venv`."
+    )
+
+
 def _import_name(package: str) -> str:
     return {"scikit-learn": "sklearn"}.get(package, package.replace("-", "_"))
 
@@ -79,12 +111,15 @@ def _major_minor(version: str) -> tuple[int, ...]:
 def check_environment(pinned: dict[str, str]) -> None:
     """Check the kernel's packages against the lesson's pins before anything runs.
 
-    Raises :class:`LessonEnvironmentError` with the fix when a package is missing, is older
+    Raises :class:`LessonEnvironmentError` with the fix when the Python version is not one the
+    lesson supports, or when a package is missing, is older
     (by major.minor version) than the lesson's pin, or was upgraded after it was imported (a
     restart is needed). Prints one note when versions merely differ. In the lesson's pinned
     environment it prints nothing and returns None.
     """
     problems, notes = [], []
+    if python_problem():
+        problems.append(python_problem())
     for package, wanted in pinned.items():
         have = installed_version(package)
         if have is None:

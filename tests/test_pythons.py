@@ -1,0 +1,106 @@
+"""Every notebook gives the same stored outputs on every supported Python.
+
+The suite itself runs on one Python (the one `make test` uses); nbval there covers it. Here
+each other supported Python (pyproject.toml's requires-python) gets its own environment,
+built by uv from uv.lock exactly (`uv sync --frozen`: the notebooks' packages, nbval and
+lessonkit), and nbval runs every notebook in it. A Python that cannot be found or fetched fails
+the test with the way to install it: nothing is skipped.
+
+The runs also vary what must not matter: the newest Python runs with two BLAS/OpenMP threads,
+another hash seed and the variables of a CI server (pytest and Hypothesis change their reports
+there), while the delivery tests run each notebook alone with one thread and no CI variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import pythons  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+HERE = f"{sys.version_info[0]}.{sys.version_info[1]}"
+OTHERS = [v for v in pythons.supported() if v != HERE]
+# Variables by which tools detect a CI server: pytest reads the first two, Hypothesis the
+# others too (its _CI_VARS).
+CI_MARKERS = (
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
+    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
+)  # fmt: skip
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without the lesson's own variables or CI markers."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LESSON_", "VIRTUAL_ENV")) and key not in CI_MARKERS
+    }
+    env.update(extra)
+    return env
+
+
+def uv() -> str:
+    return str(Path(sys.executable).with_name("uv"))
+
+
+def build_environment(version: str) -> Path:
+    """`.venv-pyX.Y` in the lesson's folder, synced from uv.lock (reused when current)."""
+    try:
+        python = pythons.find(version)
+    except SystemExit as stop:
+        pytest.fail(str(stop), pytrace=False)
+    venv = ROOT / f".venv-py{version}"
+    env = clean_env(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
+    cmd = [uv(), "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
+           "--group", "notebooks", "--group", "test"]  # fmt: skip
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, f"uv sync for Python {version} failed:\n{result.stderr[-4000:]}"
+    return venv
+
+
+def nbval(venv: Path, notebook: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    bin_dir = venv / "bin"
+    env = {**env, "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv)}
+    cmd = [str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+           "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), str(notebook)]  # fmt: skip
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+def run_env(version: str) -> dict[str, str]:
+    if version == pythons.supported()[-1]:
+        return clean_env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", CIRCLECI="true")
+    return clean_env()
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Build each other Python's environment, then start every nbval run (one per core)."""
+    venvs = {version: build_environment(version) for version in OTHERS}
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    jobs = {
+        (version, nb.name): pool.submit(nbval, venvs[version], nb, run_env(version))
+        for version in OTHERS for nb in NOTEBOOKS
+    }  # fmt: skip
+    yield jobs
+    pool.shutdown(wait=True)
+
+
+def test_the_suite_runs_on_a_supported_python():
+    assert HERE in pythons.supported(), f"make test runs on Python {HERE}: use one of {pythons.supported()}"
+    assert OTHERS, "only one Python is supported: nothing to compare"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("version", OTHERS)
+def test_notebook_outputs_are_the_same_on_every_python(version, notebook, runs):
+    result = runs[version, notebook.name].result()
+    assert result.returncode == 0, f"Python {version}:\n" + (result.stdout + result.stderr)[-6000:]

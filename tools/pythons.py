@@ -1,0 +1,120 @@
+"""Which Pythons the lesson supports, and where to find them.
+
+    python3 tools/pythons.py check          # is *this* Python supported? (one line if not)
+    python3 tools/pythons.py list           # the supported versions, e.g. "3.11 3.12 3.13"
+    python3 tools/pythons.py find 3.12      # the path of a Python 3.12, fetched with uv if need be
+
+The supported versions come from one place: ``requires-python`` in pyproject.toml. This file
+runs on any Python 3 (the Makefile calls it before anything is installed), so it uses only the
+standard library and reads that one line with a regular expression.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def supported(root: Path = ROOT) -> list[str]:
+    """The minor versions that requires-python admits, e.g. ['3.11', '3.12', '3.13']."""
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r'^requires-python\s*=\s*">=3\.(\d+)\s*,\s*<3\.(\d+)"', text, re.M)
+    if not match:
+        raise SystemExit('pyproject.toml: requires-python must read ">=3.X,<3.Y"')
+    low, high = int(match.group(1)), int(match.group(2))
+    return [f"3.{minor}" for minor in range(low, high)]
+
+
+def spoken(versions: list[str]) -> str:
+    return ", ".join(versions[:-1]) + " and " + versions[-1] if len(versions) > 1 else versions[0]
+
+
+def check(python_name: str = "python3") -> int:
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    versions = supported()
+    if here in versions:
+        return 0
+    newest = versions[-1]
+    print(
+        f"Python {here} ({python_name}) is not supported: the lesson supports Python "
+        f"{spoken(versions)}. Install one (python.org, your package manager, or "
+        f"`uv python install {newest}`), then run for example `make PYTHON=python{newest} site`.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _version_of(python: str) -> str | None:
+    try:
+        out = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _uv() -> str | None:
+    beside = Path(sys.executable).with_name("uv")
+    return str(beside) if beside.is_file() else shutil.which("uv")
+
+
+def candidates(version: str) -> list[str]:
+    """Places a Python X.Y may be: PATH, pyenv's versions, then what uv can find."""
+    found = []
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        found.append(on_path)
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found += [str(p) for p in sorted((pyenv_root / "versions").glob(f"{version}.*/bin/python{version}"), reverse=True)]
+    uv = _uv()
+    if uv:
+        out = subprocess.run([uv, "python", "find", "--no-project", version], capture_output=True, text=True)
+        if out.returncode == 0 and out.stdout.strip():
+            found.append(out.stdout.strip())
+    return found
+
+
+def find(version: str) -> str:
+    """Return a working interpreter for ``version``; fetch one with uv, or stop with the fix."""
+    if version not in supported():
+        raise SystemExit(f"Python {version} is not one of the supported versions: {spoken(supported())}.")
+    for python in candidates(version):
+        if _version_of(python) == version:
+            return python
+    uv = _uv()
+    if uv:  # uv downloads a standalone Python where the machine may reach its host
+        fetched = subprocess.run([uv, "python", "install", version], capture_output=True, text=True)
+        if fetched.returncode == 0:
+            for python in candidates(version):
+                if _version_of(python) == version:
+                    return python
+    raise SystemExit(
+        f"Python {version} was not found (looked on PATH for python{version}, in pyenv's versions "
+        f"and with `uv python find`) and could not be fetched with `uv python install {version}`. "
+        f"The test suite runs the notebooks on every supported Python ({spoken(supported())}): "
+        f"install Python {version} (python.org, your package manager, `pyenv install {version}` or "
+        f"`uv python install {version}`) and run `make test` again."
+    )
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["check"]:
+        return check(argv[1] if len(argv) > 1 else "python3")
+    if argv[:1] == ["list"]:
+        print(" ".join(supported()))
+        return 0
+    if argv[:1] == ["find"] and len(argv) == 2:
+        print(find(argv[1]))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
