@@ -143,3 +143,9 @@ def test_config_mistakes_are_named(capsys, example, old, new, words):
 
 def test_missing_config_file(capsys, tmp_path):
     fails_with(capsys, tmp_path, "No config file", "--config")
+
+
+def test_a_model_setting_of_the_wrong_kind_is_named(capsys, example):
+    edit(example / "config.toml", "n_estimators = 20", 'n_estimators = "20"')
+    err = fails_with(capsys, example, "[model]", "'n_estimators'", "Got '20'")
+    assert len(err.strip().splitlines()) <= 3  # one message, wrapped: no traceback

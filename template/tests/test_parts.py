@@ -6,10 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.metrics import average_precision_score
+from sklearn.preprocessing import label_binarize
 
 from mlproject.config import load_config
 from mlproject.data import Dataset, read_checksums, record_checksum, sha256
-from mlproject.evaluate import interval, make_splits, verdict
+from mlproject.errors import DataError
+from mlproject.evaluate import check_every_class_is_trained, interval, make_splits, score_models, verdict
+from mlproject.model import make_models
 from mlproject.report import which_model
 from tests.helpers import edit
 
@@ -51,7 +57,7 @@ def test_verdict_reads_the_interval():
         ("model", [0.01, 0.2], "which scores clearly higher"),
         ("model", [-0.1, 0.1], 'share = "baseline"'),
         ("model", [-0.2, -0.01], 'share = "baseline"'),
-        ("baseline", [-0.1, 0.1], "report that it was no better"),
+        ("baseline", [-0.1, 0.1], "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)"),
         ("baseline", [0.01, 0.2], "Give the reason"),
     ],
 )
@@ -89,3 +95,31 @@ def test_the_same_seed_gives_the_same_splits(example):
     data = toy_data()
     first, second = make_splits(config, data), make_splits(config, data)
     assert all((a[1] == b[1]).all() for a, b in zip(first, second))
+
+
+def test_a_fold_whose_training_rows_lack_a_class_is_refused():
+    data = toy_data(n_groups=4)  # 10 rows per group, classes 0 and 1 alternating
+    data.y.iloc[0:20:2] = 2  # class 2 (instead of 0): only in groups 0 and 1
+    rows = lambda groups: np.flatnonzero(data.groups.isin(groups).to_numpy())  # noqa: E731
+    check_every_class_is_trained([(rows([0, 2, 3]), rows([1]))], data)  # every class trained
+    with pytest.raises(DataError, match="every row of class 2 is in the test fold"):
+        check_every_class_is_trained([(rows([2, 3]), rows([0, 1]))], data)
+
+
+def test_every_model_is_scored_on_its_predicted_probabilities(example):
+    """scikit-learn's "average_precision" scorer prefers decision_function, which the logistic
+    baseline has and the forest has not: the two would be scored on different scales."""
+    edit(example / "config.toml", 'metric = "balanced_accuracy"', 'metric = "average_precision"')
+    config = load_config(example / "config.toml")
+    iris = load_iris(as_frame=True)
+    data = Dataset(X=iris.data, y=pd.Series(iris.target_names[iris.target]), groups=None,
+                   sha256="", rows_read=150, rows_dropped=0)
+    splits = make_splits(config, data)[:3]
+    models = make_models(config)
+    scores = score_models(models, data, splits, config.metric)
+    for name, model in models.items():
+        for (train, test), score in zip(splits, scores[name]):
+            fitted = clone(model).fit(data.X.iloc[train], data.y.iloc[train])
+            truth = label_binarize(data.y.iloc[test], classes=fitted.classes_)
+            expected = average_precision_score(truth, fitted.predict_proba(data.X.iloc[test]))
+            assert score == pytest.approx(expected), name

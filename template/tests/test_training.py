@@ -129,3 +129,35 @@ def test_command_line_runs_as_a_module(example):
     assert done.returncode == 0, done.stderr
     assert "The data pass every check" in done.stdout
     assert done.stderr == ""
+
+
+def test_run_info_records_the_code_version(example_trained):
+    info = json.loads((example_trained / "results" / "run-info.json").read_text(encoding="utf-8"))
+    code = info["code"]
+    # The example lives in a temporary folder: no git repository, and the note says so.
+    assert code["git_commit"] is None and "not recorded" in code["note"]
+
+
+def test_run_info_records_commit_and_uncommitted_changes(example, tmp_path):
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    if subprocess.run(["git", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("git is not installed")
+    (example / ".gitignore").write_text("a/\nb/\n")  # the outputs below (tmp_path is example)
+    subprocess.run([*git, "init", "-q"], cwd=example, check=True)
+    subprocess.run([*git, "add", "."], cwd=example, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "start"], cwd=example, check=True)
+    assert cli("train", "--config", example / "config.toml", "--out", tmp_path / "a") == 0
+    code = json.loads((tmp_path / "a" / "run-info.json").read_text())["code"]
+    assert len(code["git_commit"]) == 40 and code["uncommitted_changes"] is False
+    edit(example / "config.toml", "n_estimators = 20", "n_estimators = 21")
+    assert cli("train", "--config", example / "config.toml", "--out", tmp_path / "b") == 0
+    assert json.loads((tmp_path / "b" / "run-info.json").read_text())["code"]["uncommitted_changes"] is True
+
+
+def test_results_and_card_give_each_class(example_trained):
+    found = results(example_trained / "results")["per_class"]
+    assert found["classes"] == ["setosa", "versicolor", "virginica"]
+    assert sum(map(sum, found["confusion_matrix"])) == 150  # every flower predicted once
+    assert found["recall"]["setosa"] == 1.0  # setosa is easy
+    card = (example_trained / "results" / "model-card.md").read_text(encoding="utf-8")
+    assert "| True class | Recall |" in card and "| setosa | 1.000 |" in card

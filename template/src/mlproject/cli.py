@@ -42,7 +42,7 @@ def train(args: argparse.Namespace) -> None:
 
     from mlproject.config import load_config
     from mlproject.data import load_dataset
-    from mlproject.evaluate import make_splits, score_models, summarise
+    from mlproject.evaluate import make_splits, per_class_results, score_models, summarise
     from mlproject.model import make_models, save_model
     from mlproject.report import build_results, model_card, run_info, which_model, write_json
 
@@ -56,15 +56,16 @@ def train(args: argparse.Namespace) -> None:
     with threadpool_limits(limits=1):
         scores = score_models(models, data, splits, config.metric)
         final = clone(models[config.share]).fit(data.X, data.y)  # the model we share: all rows
+        by_class = per_class_results(models[config.share], data, splits, config.n_splits)
     summary, comparisons = summarise(scores, splits, config.confidence)
-    results = build_results(config, data, models, splits, summary, comparisons)
+    results = build_results(config, data, models, splits, summary, comparisons, by_class)
 
     out = Path(args.out) if args.out else config.folder / "results"
     out.mkdir(parents=True, exist_ok=True)
     save_model(final, out / "model.skops")
     write_json(results, out / "results.json")
     (out / "model-card.md").write_text(model_card(results, config), encoding="utf-8", newline="\n")
-    write_json(run_info(time.perf_counter() - started, args.argv), out / "run-info.json")
+    write_json(run_info(time.perf_counter() - started, args.argv, config.folder), out / "run-info.json")
 
     level = f"{config.confidence:.0%}"
     print(f"Data: '{config.data_file}', {len(data.y)} rows, {len(splits)} folds ({config.scheme}).")

@@ -174,6 +174,7 @@ def _check(settings: dict, path: Path) -> Config:
     model = {key: value for key, value in settings.get("model", {}).items() if key != "share"}
     if "random_state" in model:
         raise ConfigError("set the model's seed in [seeds] model, not as [model] random_state.")
+    _check_model_settings(model)
 
     return Config(
         settings=settings,
@@ -196,6 +197,32 @@ def _check(settings: dict, path: Path) -> Config:
         share=share,
         model=model,
     )
+
+
+def _check_model_settings(model: dict) -> None:
+    """The [model] settings, checked by scikit-learn now rather than in the middle of training.
+
+    scikit-learn checks an estimator's parameters only when it is fitted; its message is then
+    buried in a traceback. We ask for the same check here and keep its first line.
+    """
+    from sklearn.ensemble import RandomForestClassifier
+
+    forest = RandomForestClassifier()
+    unknown = sorted(set(model) - set(forest.get_params()))
+    if unknown:
+        raise ConfigError(
+            f"[model] has setting(s) {', '.join(unknown)} that RandomForestClassifier does not "
+            f"know.{_suggest(unknown[0], forest.get_params())} See its documentation for the names."
+        )
+    forest.set_params(**model)
+    check = getattr(forest, "_validate_params", None)  # private: skipped if a version drops it
+    if check is None:
+        return
+    try:
+        check()
+    except (ValueError, TypeError) as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise ConfigError(f"[model] {first_line}") from None
 
 
 def _metric_kind(metric: str) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
+from sklearn.metrics import get_scorer, make_scorer
 from sklearn.model_selection import GroupKFold, RepeatedStratifiedKFold, cross_val_score
 
 from mlproject.config import Config
 from mlproject.data import Dataset
+from mlproject.errors import DataError
 
 
 def make_splits(config: Config, data: Dataset) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -34,13 +36,57 @@ def make_splits(config: Config, data: Dataset) -> list[tuple[np.ndarray, np.ndar
             if key not in seen:
                 seen.add(key)
                 splits.append((train, test))
+    check_every_class_is_trained(splits, data)
     return splits
 
 
+def check_every_class_is_trained(splits: list, data: Dataset) -> None:
+    """Stop when a fold's training rows lack a class: its test rows of that class could never
+    be predicted right, and the scores would measure the grouping, not the model.
+
+    That each class spans two groups is not enough: both groups can land in one test fold.
+    """
+    classes = set(data.y)
+    for number, (train, test) in enumerate(splits, start=1):
+        missing = sorted(classes - set(data.y.iloc[train]), key=str)
+        if missing:
+            groups = sorted({str(g) for g in data.groups.iloc[test][data.y.iloc[test].isin(missing)]})
+            raise DataError(
+                f"In fold {number} of the group k-fold split, every row of class "
+                f"{missing[0]!r} is in the test fold (groups {', '.join(groups)}), so the model "
+                "never sees that class in training. Use fewer folds ([validation] n_splits), "
+                "group by something every class spans more widely, or collect more groups."
+            )
+
+
+def same_response_scorer(metric: str):
+    """The scorer of a metric, reading the same kind of output from every model.
+
+    A few of scikit-learn's scorers ("average_precision", "roc_auc", "top_k_accuracy") use a
+    model's ``decision_function`` when it has one, and its ``predict_proba`` otherwise. The
+    logistic baseline has a decision function (unbounded scores) and the forest has not, so
+    the two would be scored on different scales; with more than two classes that changes the
+    result. Here every model is scored on its predicted probabilities, which all three have.
+    """
+    scorer = get_scorer(metric)
+    # A scorer keeps these in private attributes; if a future version renames them, the scorer
+    # is used as it is and tests/test_training.py says so.
+    methods = getattr(scorer, "_response_method", None)
+    if isinstance(methods, tuple) and "predict_proba" in methods:
+        return make_scorer(
+            scorer._score_func,
+            response_method="predict_proba",
+            greater_is_better=scorer._sign > 0,
+            **scorer._kwargs,
+        )
+    return scorer
+
+
 def score_models(models: dict, data: Dataset, splits: list, metric: str) -> dict[str, np.ndarray]:
-    """Each model's score on each fold (the same folds for every model)."""
+    """Each model's score on each fold (the same folds and the same scorer for every model)."""
+    scorer = same_response_scorer(metric)
     return {
-        name: cross_val_score(model, data.X, data.y, cv=splits, scoring=metric, error_score="raise")
+        name: cross_val_score(model, data.X, data.y, cv=splits, scoring=scorer, error_score="raise")
         for name, model in models.items()
     }
 
@@ -93,3 +139,23 @@ def summarise(scores: dict[str, np.ndarray], splits: list, confidence: float) ->
             "verdict": verdict(low, high),
         }
     return models, comparisons
+
+
+def per_class_results(model, data: Dataset, splits: list, n_splits: int) -> dict:
+    """Recall of each class and the confusion matrix of one model, from out-of-fold predictions.
+
+    A mean score can hide a class that the model gets wrong. The first repeat's folds cover
+    every row once, so each row gets one prediction from a model that did not train on it.
+    """
+    from sklearn.metrics import confusion_matrix
+    from sklearn.model_selection import cross_val_predict
+
+    predicted = cross_val_predict(model, data.X, data.y, cv=splits[:n_splits])
+    labels = sorted(data.y.unique(), key=str)
+    matrix = confusion_matrix(data.y, predicted, labels=labels)
+    return {
+        "classes": [str(label) for label in labels],
+        "recall": {str(label): float(matrix[i, i] / matrix[i].sum()) for i, label in enumerate(labels)},
+        "confusion_matrix": matrix.tolist(),  # rows: true class; columns: predicted class
+        "folds": "the first repeat's folds (every row predicted once)",
+    }

@@ -3,7 +3,7 @@
 * ``model``: a random forest, with the settings of ``[model]`` in config.toml;
 * ``baseline``: a simple, well-understood model (logistic regression on standardised
   features). If the forest does not score clearly higher, share the baseline instead
-  (``[model] share = "baseline"``) and report that the forest was no better;
+  (``[model] share = "baseline"``) and report the difference and its interval;
 * ``dummy``: predicts from the class frequencies alone and ignores the features. Scoring no
   better than this means the model has learnt nothing.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -54,7 +55,10 @@ def _rounded(value):
     return value
 
 
-def build_results(config: Config, data: Dataset, models: dict, splits: list, summary: dict, comparisons: dict) -> dict:
+def build_results(
+    config: Config, data: Dataset, models: dict, splits: list, summary: dict, comparisons: dict,
+    per_class: dict | None = None,
+) -> dict:
     """Everything a reader needs to check or repeat the run, as plain data."""
     classes = data.y.value_counts().sort_index()
     return _rounded(
@@ -85,6 +89,7 @@ def build_results(config: Config, data: Dataset, models: dict, splits: list, sum
             "shared": config.share,
             "scores": summary,
             "comparisons": comparisons,
+            "per_class": per_class,
             "config": config.settings,
             "environment": versions(),
         }
@@ -97,12 +102,33 @@ def write_json(data: dict, path: Path) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def run_info(seconds: float, argv: list[str]) -> dict:
+def code_version(folder: Path, config_name: str = "config.toml") -> dict:
+    """Which version of the code produced a run: the git commit, and whether the project had
+    changes that were not committed (then the commit alone does not say what ran)."""
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60)
+
+    try:
+        head = git("rev-parse", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return {"git_commit": None, "note": "git is not installed: the code version is not recorded"}
+    if head.returncode != 0:
+        return {"git_commit": None, "note": "not a git repository (or no commit yet): the code version is not recorded"}
+    if git("check-ignore", "--quiet", config_name).returncode == 0:
+        return {"git_commit": None, "note": "the project folder is ignored by the git repository around it: the code version is not recorded"}
+    # Only this project's folder; results/ is ignored by .gitignore.
+    status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+    return {"git_commit": head.stdout.strip(), "uncommitted_changes": bool(status.stdout.strip())}
+
+
+def run_info(seconds: float, argv: list[str], folder: Path | None = None) -> dict:
     """The volatile facts of a run: kept out of results.json on purpose."""
     return {
         "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "duration_seconds": round(seconds, 1),
         "command": " ".join(["python -m mlproject", *argv]),
+        "code": code_version(folder or Path.cwd()),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
     }
@@ -114,8 +140,12 @@ def _fmt(value: float) -> str:
 
 def which_model(results: dict) -> str:
     """Which model is shared, and whether its comparison with the baseline supports that."""
+    comparison = results["comparisons"]["model - baseline"]
+    low, high = comparison["interval"]
     # Clearly higher: the whole interval of the difference lies above zero.
-    higher = results["comparisons"]["model - baseline"]["interval"][0] > 0
+    higher = low > 0
+    # The difference and its interval, so that a reader sees how much "not clearly" allows.
+    difference = f"difference {comparison.get('mean', (low + high) / 2):+.3f} ({low:+.3f} to {high:+.3f})"
     if results["shared"] == "baseline" and higher:
         return (
             "Shared in model.skops: the baseline, although the model scores clearly higher. "
@@ -123,17 +153,37 @@ def which_model(results: dict) -> str:
         )
     if results["shared"] == "baseline":
         return (
-            "Shared in model.skops: the baseline. The model does not score clearly higher than "
-            "this simpler model: report that it was no better on these data."
+            "Shared in model.skops: the baseline. The model is not clearly better than this "
+            f"simpler model: {difference}. Report that difference and its interval, not "
+            "\"no better\": an interval this wide may hide a real difference either way."
         )
     if higher:
-        return "Shared in model.skops: the model, which scores clearly higher than the simpler baseline."
+        return f"Shared in model.skops: the model, which scores clearly higher than the simpler baseline: {difference}."
     return (
-        "Shared in model.skops: the model, although it does not score clearly higher than the "
-        'simpler baseline. Report that, and share the baseline ([model] share = "baseline" in '
+        "Shared in model.skops: the model, although it is not clearly better than the "
+        f'simpler baseline: {difference}. Report that, and share the baseline ([model] share = "baseline" in '
         "config.toml) unless you have a reason to prefer the model; if you do, give it in the "
         "description."
     )
+
+
+def _per_class_lines(results: dict) -> list[str]:
+    """The shared model's results for each class (Mitchell et al. ask for disaggregated results)."""
+    found = results.get("per_class")
+    if not found:
+        return []
+    classes = found["classes"]
+    lines = [
+        f"Results for each class, for the shared model ({results['shared']}): predictions for",
+        f"{found['folds']}. Recall is the share of each class predicted correctly; the",
+        "confusion matrix has one row per true class and one column per predicted class.",
+        "",
+        "| True class | Recall | " + " | ".join(f"predicted {c}" for c in classes) + " |",
+        "|:--|--:|" + "--:|" * len(classes),
+    ]
+    for label, row in zip(classes, found["confusion_matrix"]):
+        lines.append(f"| {label} | {_fmt(found['recall'][label])} | " + " | ".join(str(n) for n in row) + " |")
+    return [*lines, ""]
 
 
 def model_card(results: dict, config: Config) -> str:
@@ -196,9 +246,15 @@ def model_card(results: dict, config: Config) -> str:
         "are approximate: an end beyond the metric's range (such as above 1) only says that the",
         "scores are close to that limit.",
         "",
+        *_per_class_lines(results),
         "## Caveats and recommendations",
         "",
         which_model(results),
+        "",
+        "These scores come from the same data that were used to choose the settings in",
+        "`config.toml`. If the settings were changed after seeing scores (more trees, another",
+        "metric, other seeds), the best of those runs is optimistic: say how many were tried,",
+        "and confirm the final choice on data that took no part in it.",
         "",
         str(project.get("limitations", "Not stated.")).strip(),
         "",
