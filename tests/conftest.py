@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+# The stored outputs are those of the default seed: a LESSON_SEED left set in the shell would
+# make every nbval run differ (tests/test_seeds.py sets it for its own runs).
+os.environ.pop("LESSON_SEED", None)
+
+# Variables by which tools detect a CI server: pytest reads the first two, Hypothesis the
+# others too (its _CI_VARS). Runs that must look like a laptop drop them.
+CI_MARKERS = (
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
+    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,12 @@
 * **No data source**: the error a learner sees says what went wrong and what to do.
 * **Determinism**: nbval passes with different thread counts, hash seeds and CI markers. The
   standalone run uses one thread, ``PYTHONHASHSEED=0`` and no CI variables (as on a laptop);
-  a second run in the lesson's folder uses two threads, another hash seed and ``CI=true``
-  (tools such as pytest and Hypothesis change their reports on CI servers); the plain nbval
-  run of the test suite is a third.
+  the run on the newest supported Python (tests/test_pythons.py) uses two threads, another
+  hash seed and ``CI=true`` (tools such as pytest and Hypothesis change their reports on CI
+  servers); the plain nbval run of the test suite is a third.
 
-The runs of the first and last kind start together (one per core at a time) when the first test
-of this module needs one; each test then waits for its own.
+The standalone runs start together (one per core at a time) when the first test of this module
+needs one; each test then waits for its own.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CI_MARKERS
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -55,12 +56,6 @@ def data_server():
     server.server_close()
 
 
-# Variables by which tools detect a CI server: pytest reads the first two, Hypothesis the
-# others too (its _CI_VARS).
-CI_MARKERS = (
-    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
-    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
-)  # fmt: skip
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -95,14 +90,12 @@ def runs(tmp_path_factory, data_server):
     # The published repository is played by this one: data over HTTP, and a clone (for the
     # notebooks that need more than data, such as the capstone's template) from its git history.
     alone = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
-    threads = _env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", CIRCLECI="true")
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {}
     for notebook in NOTEBOOKS:
         folder = tmp_path_factory.mktemp(f"alone-{notebook.stem}")
         shutil.copy(notebook, folder / notebook.name)
         jobs["alone", notebook.name] = (folder, pool.submit(_nbval, folder / notebook.name, folder, alone))
-        jobs["threads", notebook.name] = (ROOT, pool.submit(_nbval, notebook, ROOT, threads))
     yield jobs
     pool.shutdown(wait=True)
 
@@ -115,13 +108,6 @@ def test_notebook_runs_alone_with_downloaded_data(notebook, runs):
     # Data was fetched into the notebook's folder, and only what the lesson publishes.
     fetched = sorted(p.name for p in (folder / "data").glob("*")) if (folder / "data").exists() else []
     assert set(fetched) <= {p.name for p in (ROOT / "data").glob("*")}
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_outputs_do_not_depend_on_threads_hash_seed_or_ci(notebook, runs):
-    _, future = runs["threads", notebook.name]
-    result = future.result()
-    assert result.returncode == 0, _report(result)
 
 
 def _closed_port() -> int:

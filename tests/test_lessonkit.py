@@ -171,11 +171,49 @@ def test_setup_check_passes_in_the_lesson(root, capsys, monkeypatch):
 
 
 def test_setup_check_reports_a_corrupted_file(lesson_copy, root, capsys):
-    shutil.copy(root / "requirements.txt", lesson_copy)
+    shutil.copy(root / "pyproject.toml", lesson_copy)
     (lesson_copy / "data" / "penguins.csv").write_text("broken\n")
     assert check.run(lesson_copy) == 1
     out = capsys.readouterr().out
     assert "PROBLEM" in out and "does not match" in out
+
+
+def test_setup_check_reads_the_learners_pins(root):
+    pins = check.group_pins(root / "pyproject.toml", "learners")
+    assert pins["scikit-learn"] == "1.9.1" and "jupyterlab" in pins  # included group, then its own
+    assert "nbval" not in pins  # an author's package
+
+
+def test_setup_check_fails_without_the_front_end(root, capsys, monkeypatch):
+    monkeypatch.delenv("LESSON_DATA_DIR", raising=False)
+    real = environment.installed_version
+    monkeypatch.setattr(check, "installed_version", lambda name: None if name == "jupyterlab" else real(name))
+    assert check.run(root) == 1
+    out = capsys.readouterr().out
+    assert "JupyterLab is not installed in this environment" in out
+    assert "python -m pip install -r requirements.txt" in out
+
+
+def test_setup_check_fails_on_an_unsupported_python(root, capsys, monkeypatch):
+    monkeypatch.delenv("LESSON_DATA_DIR", raising=False)
+    monkeypatch.setattr(sys, "version_info", (3, 14, 0, "final", 0))
+    assert check.run(root) == 1
+    assert "Python 3.14 is not supported: the lesson supports Python 3.11, 3.12 and 3.13" in capsys.readouterr().out
+
+
+def test_supported_pythons_come_from_requires_python(root):
+    import re
+
+    spec = re.search(r'requires-python = "(.*)"', (root / "pyproject.toml").read_text()).group(1)
+    assert spec == ">=3.11,<3.14" and environment.supported_pythons() == ["3.11", "3.12", "3.13"]
+    assert environment.python_problem((3, 12)) is None
+    assert "Python 3.10 is not supported" in environment.python_problem((3, 10))
+
+
+def test_check_environment_refuses_an_unsupported_python(monkeypatch):
+    monkeypatch.setattr(sys, "version_info", (3, 10, 4, "final", 0))
+    with pytest.raises(lessonkit.LessonEnvironmentError, match="Python 3.10 is not supported"):
+        lessonkit.check_environment({})
 
 
 def test_read_pins(tmp_path):

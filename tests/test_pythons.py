@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import CI_MARKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -29,12 +30,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 HERE = f"{sys.version_info[0]}.{sys.version_info[1]}"
 OTHERS = [v for v in pythons.supported() if v != HERE]
-# Variables by which tools detect a CI server: pytest reads the first two, Hypothesis the
-# others too (its _CI_VARS).
-CI_MARKERS = (
-    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
-    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
-)  # fmt: skip
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ def broken(tmp_path, root):
     copy = tmp_path / "lesson"
     shutil.copytree(root / "template", copy / "template", ignore=IGNORE)
     shutil.copytree(root / "data", copy / "data")
-    shutil.copy(root / "requirements.lock", copy / "requirements.lock")
+    shutil.copy(root / "requirements-authors.txt", copy / "requirements-authors.txt")
     assert checks.check_template(copy) == []
     return copy
 
@@ -94,7 +94,7 @@ def test_a_pin_that_differs_from_the_lesson_fails(broken):
         path = broken / "template" / name
         path.write_text(path.read_text(encoding="utf-8").replace("scikit-learn==1.9.1", "scikit-learn==1.8.0"))
     problems = checks.check_template(broken)
-    assert any("pins scikit-learn==1.8.0, the lesson's requirements.lock 1.9.1" in p for p in problems)
+    assert any("pins scikit-learn==1.8.0, the lesson's lock 1.9.1" in p for p in problems)
 
 
 def test_a_lock_that_disagrees_with_requirements_fails(broken):
