@@ -120,7 +120,12 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
     commands = option_1_commands(ROOT / "learners" / "setup.md")
     address = commands[0].split()[2]
     folder = commands[1].split()[1]
-    install = [commands[0].replace(address, str(ROOT)), *commands[1:-1]]
+    # The published address, played by this repository under the same name (so that the clone
+    # lands in the folder the page's `cd` names).
+    published = tmp_path / "published" / address.rstrip("/").rsplit("/", 1)[1]
+    published.parent.mkdir()
+    published.symlink_to(ROOT)
+    install = [commands[0].replace(address, str(published)), *commands[1:-1]]
     learner = tmp_path / "learner"
     learner.mkdir()
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(install)], cwd=learner, env=env,
