@@ -9,7 +9,7 @@
   standalone run uses one thread, ``PYTHONHASHSEED=0`` and no CI variables (as on a laptop);
   the run on the newest supported Python (tests/test_pythons.py) uses two threads, another
   hash seed and ``CI=true`` (tools such as pytest and Hypothesis change their reports on CI
-  servers); the plain nbval run of the test suite is a third.
+  servers); the runs on the other Pythons are a third.
 
 The standalone runs start together (one per core at a time) when the first test of this module
 needs one; each test then waits for its own.

@@ -1,9 +1,11 @@
 """Every notebook gives the same stored outputs on every supported Python.
 
-The suite itself runs on one Python (the one `make test` uses); nbval there covers it. Here
-each other supported Python (pyproject.toml's requires-python) gets its own environment,
-built by uv from uv.lock exactly (`uv sync --frozen`: the notebooks' packages, nbval and
-lessonkit), and nbval runs every notebook in it. A Python that cannot be found or fetched fails
+nbval (full mode: each notebook re-executed, its outputs compared with the stored ones, with
+tests/nbval_sanitize.cfg masking only volatile text) runs every notebook in the lesson's folder
+on each supported Python (pyproject.toml's requires-python). The Python that runs the suite
+uses its own environment (.venv); each other one gets an environment built by uv from uv.lock
+exactly (`uv sync --frozen`: the notebooks' packages, nbval, myst-nb and lessonkit). All runs
+go into one pool, one per core. A Python that cannot be found or fetched fails
 the test with the way to install it: nothing is skipped.
 
 The runs also vary what must not matter: the newest Python runs with two BLAS/OpenMP threads,
@@ -79,11 +81,12 @@ def run_env(version: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def runs():
     """Build each other Python's environment, then start every nbval run (one per core)."""
-    venvs = {version: build_environment(version) for version in OTHERS}
+    venvs = {HERE: Path(sys.executable).parents[1]}
+    venvs.update({version: build_environment(version) for version in OTHERS})
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {
         (version, nb.name): pool.submit(nbval, venvs[version], nb, run_env(version))
-        for version in OTHERS for nb in NOTEBOOKS
+        for version in pythons.supported() for nb in NOTEBOOKS
     }  # fmt: skip
     yield jobs
     pool.shutdown(wait=True)
@@ -95,7 +98,7 @@ def test_the_suite_runs_on_a_supported_python():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-@pytest.mark.parametrize("version", OTHERS)
+@pytest.mark.parametrize("version", pythons.supported())
 def test_notebook_outputs_are_the_same_on_every_python(version, notebook, runs):
     result = runs[version, notebook.name].result()
     assert result.returncode == 0, f"Python {version}:\n" + (result.stdout + result.stderr)[-6000:]

@@ -135,8 +135,11 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
     assert "All good: you are ready for the lesson." in result.stdout, report
 
     port, token = _free_port(), secrets.token_hex(16)
+    # Headless, on loopback, with a known token; as root (CI machines), JupyterLab also needs
+    # --allow-root, which a learner's own account does not.
     start = (f"source .venv/bin/activate\n{commands[-1]} --no-browser --ServerApp.ip=127.0.0.1 "
-             f"--ServerApp.port={port} --IdentityProvider.token={token}")  # fmt: skip
+             f"--ServerApp.port={port} --IdentityProvider.token={token}"
+             + (" --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""))  # fmt: skip
     log = tmp_path / "jupyterlab.log"
     with log.open("w") as sink:
         server = subprocess.Popen(["bash", "-c", start], cwd=learner / folder, env=env, stdout=sink,
@@ -156,8 +159,9 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
                 time.sleep(1)
         outcome = asyncio.run(_run_through_server(base, token, NOTEBOOK))
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
     assert len(outcome) == 1 and outcome[0].startswith("kernel python: "), "\n".join(outcome)
     kernel_python = Path(outcome[0].removeprefix("kernel python: "))
     assert kernel_python.parent == learner / folder / ".venv" / "bin", kernel_python
