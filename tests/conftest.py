@@ -23,21 +23,55 @@ CI_MARKERS = (
 )  # fmt: skip
 
 
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without the lesson's own variables (LESSON_*), an active
+    virtual environment or CI markers, plus ``extra``: what a learner's shell would have."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LESSON_", "VIRTUAL_ENV")) and key not in CI_MARKERS
+    }
+    env.update(extra)
+    return env
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
 
 
+_BUILD: dict[str, subprocess.Popen] = {}
+BUILD_LOG = ROOT / "_build" / "build.log"
+
+
+def _start_build() -> subprocess.Popen:
+    """Start the strict build (tools/build.py, the same command as `make site`) once."""
+    if "process" not in _BUILD:
+        import build
+
+        BUILD_LOG.parent.mkdir(exist_ok=True)
+        with BUILD_LOG.open("w", encoding="utf-8") as log:
+            _BUILD["process"] = subprocess.Popen(build.command(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return _BUILD["process"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests of the built site go last, and the build starts now, in the background: it
+    executes the notebooks one at a time, so it overlaps with the other tests' runs instead of
+    leaving a core idle."""
+    needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
+    if needs_site and not config.option.collectonly:
+        items[:] = [item for item in items if item not in needs_site] + needs_site
+        _start_build()
+
+
 @pytest.fixture(scope="session")
 def built_site(root: Path) -> Path:
-    """Run the strict build (tools/build.py, the same command as `make site`) once."""
-    import build
-
-    result = subprocess.run(build.command(), cwd=root, capture_output=True, text=True)
-    log = root / "_build" / "build.log"
-    log.parent.mkdir(exist_ok=True)
-    log.write_text(result.stdout + result.stderr, encoding="utf-8")
-    if result.returncode != 0:
-        warnings = [line for line in (result.stdout + result.stderr).splitlines() if "WARNING" in line or "rror" in line]
-        pytest.fail("The strict build failed:\n" + "\n".join(warnings[-40:]) + f"\n(full log: {log})")
+    """The strictly built site (started when the tests were collected); fails on a warning."""
+    process = _start_build()
+    process.wait()
+    if process.returncode != 0:
+        output = BUILD_LOG.read_text(encoding="utf-8")
+        warnings = [line for line in output.splitlines() if "WARNING" in line or "rror" in line]
+        pytest.fail("The strict build failed:\n" + "\n".join(warnings[-40:]) + f"\n(full log: {BUILD_LOG})")
     return root / "_build" / "html"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import CI_MARKERS
+from conftest import clean_env
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -58,15 +58,6 @@ def data_server():
 
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("LESSON_DATA_", "LESSON_REPOSITORY")) and key not in CI_MARKERS
-    }
-    env.update(extra)
-    return env
-
 
 def _nbval(notebook: Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run nbval (full mode: stored outputs compared) on one notebook in a fresh process."""
@@ -89,7 +80,7 @@ def runs(tmp_path_factory, data_server):
     """
     # The published repository is played by this one: data over HTTP, and a clone (for the
     # notebooks that need more than data, such as the capstone's template) from its git history.
-    alone = _env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
+    alone = clean_env(LESSON_DATA_URL=data_server, LESSON_REPOSITORY=ROOT.as_uri(), OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {}
     for notebook in NOTEBOOKS:

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import CI_MARKERS
+from conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -33,16 +33,6 @@ SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 HERE = f"{sys.version_info[0]}.{sys.version_info[1]}"
 OTHERS = [v for v in pythons.supported() if v != HERE]
 
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without the lesson's own variables or CI markers."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("LESSON_", "VIRTUAL_ENV")) and key not in CI_MARKERS
-    }
-    env.update(extra)
-    return env
 
 
 def uv() -> str:

@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CI_MARKERS
+from conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -112,7 +112,7 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
     shims = tmp_path / "bin"
     shims.mkdir()
     (shims / "python3").symlink_to(python)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LESSON_", "VIRTUAL_ENV", "JUPYTER")) and k not in CI_MARKERS}
+    env = {k: v for k, v in clean_env().items() if not k.startswith("JUPYTER")}
     env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
     env["HOME"] = str(tmp_path / "home")  # no settings of ours leak in; the pip cache stays shared
     env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
