@@ -35,10 +35,6 @@ OTHERS = [v for v in pythons.supported() if v != HERE]
 
 
 
-def uv() -> str:
-    return str(Path(sys.executable).with_name("uv"))
-
-
 def build_environment(version: str) -> Path:
     """`.venv-pyX.Y` in the lesson's folder, synced from uv.lock (reused when current)."""
     try:
@@ -47,7 +43,7 @@ def build_environment(version: str) -> Path:
         pytest.fail(str(stop), pytrace=False)
     venv = ROOT / f".venv-py{version}"
     env = clean_env(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
-    cmd = [uv(), "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
+    cmd = [pythons.uv(), "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
            "--group", "notebooks", "--group", "test"]  # fmt: skip
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, f"uv sync for Python {version} failed:\n{result.stderr[-4000:]}"

@@ -28,8 +28,11 @@ EXPORTS = {
 
 
 def uv() -> str:
-    beside = Path(sys.executable).with_name("uv")
-    return str(beside) if beside.is_file() else "uv"
+    """The uv beside this Python (the authors' environment pins it), else the one on PATH."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pythons
+
+    return pythons.uv() or "uv"
 
 
 def export(group: str, root: Path = ROOT) -> str:

@@ -59,7 +59,7 @@ def _version_of(python: str) -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
-def _uv() -> str | None:
+def uv() -> str | None:
     beside = Path(sys.executable).with_name("uv")
     return str(beside) if beside.is_file() else shutil.which("uv")
 
@@ -72,9 +72,9 @@ def candidates(version: str) -> list[str]:
         found.append(on_path)
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
     found += [str(p) for p in sorted((pyenv_root / "versions").glob(f"{version}.*/bin/python{version}"), reverse=True)]
-    uv = _uv()
-    if uv:
-        out = subprocess.run([uv, "python", "find", "--no-project", version], capture_output=True, text=True)
+    uv_path = uv()
+    if uv_path:
+        out = subprocess.run([uv_path, "python", "find", "--no-project", version], capture_output=True, text=True)
         if out.returncode == 0 and out.stdout.strip():
             found.append(out.stdout.strip())
     return found
@@ -87,9 +87,9 @@ def find(version: str) -> str:
     for python in candidates(version):
         if _version_of(python) == version:
             return python
-    uv = _uv()
-    if uv:  # uv downloads a standalone Python where the machine may reach its host
-        fetched = subprocess.run([uv, "python", "install", version], capture_output=True, text=True)
+    uv_path = uv()
+    if uv_path:  # uv downloads a standalone Python where the machine may reach its host
+        fetched = subprocess.run([uv_path, "python", "install", version], capture_output=True, text=True)
         if fetched.returncode == 0:
             for python in candidates(version):
                 if _version_of(python) == version:
