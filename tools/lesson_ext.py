@@ -6,6 +6,8 @@
 * a ```` ```{instructor-notes} ```` block: replaced by every episode's instructor notes.
 * a ```` ```{lesson-variants} ```` block (YAML): timed plans for delivery variants.
 * ``:::{instructor-note}``: an admonition styled for instructors.
+* ``:::{going-further} [title]``: optional material for self-paced readers, outside the
+  timed core; rendered as a box that is closed until opened.
 * ``:::{lesson-figure} ../notebooks/NN-slug.ipynb::key``: a numbered figure, with a caption
   and required alt text, showing a figure glued in a notebook (myst-nb's ``glue:figure``
   works only within one document).
@@ -44,6 +46,21 @@ class InstructorNote(Admonition):
         title = self.arguments[0] if self.arguments else "Instructor note"
         self.arguments = [title]
         self.options["class"] = ["instructor-note"] + self.options.get("class", [])
+        return super().run()
+
+
+class GoingFurther(Admonition):
+    """``:::{going-further} [title]`` -- optional material, collapsed (sphinx-togglebutton's
+    ``dropdown`` class) and not counted in the episode's timed core."""
+
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self):
+        title = self.arguments[0] if self.arguments else "More"
+        self.arguments = [f"Going further (optional): {title}"]
+        self.options["class"] = ["going-further", "dropdown"] + self.options.get("class", [])
         return super().run()
 
 
@@ -213,6 +230,7 @@ def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("instructor-note", InstructorNote)
+    app.add_directive("going-further", GoingFurther)
     app.add_directive("lesson-figure", LessonFigure)
     app.add_post_transform(LessonFigureAlt)
     app.connect("source-read", on_source_read)
