@@ -29,6 +29,12 @@ COLAB_PACKAGES = (
     "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "shap", "skops", "pandera",
     "hypothesis", "pytest",
 )  # fmt: skip
+# Colab only: packages Colab preinstalls at versions that break under the lesson's pins, and
+# that the set-up cell therefore upgrades there to the lock's version, with the reason it
+# prints in a comment (tests/test_colab.py fails without each one).
+COLAB_UPGRADES = {
+    "anyio": "Colab's anyio 4.14 has a pytest plugin that cannot load under pytest 9.2",
+}
 SETUP_TAG = "lesson-setup"
 BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
 
@@ -48,10 +54,26 @@ def pins(root: Path = ROOT) -> dict[str, str]:
     return group_pins(root / "pyproject.toml", "notebooks")
 
 
+def locked_version(name: str, root: Path = ROOT) -> str:
+    """The version uv.lock resolves ``name`` to (one version for every platform and Python)."""
+    import tomllib
+
+    lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
+    found = {p["version"] for p in lock["package"] if p["name"] == name}
+    if len(found) != 1:
+        raise SystemExit(f"uv.lock has {sorted(found) or 'no version'} for {name}: expected exactly one")
+    return found.pop()
+
+
 def setup_cell_source(root: Path = ROOT) -> str:
     url, branch = repository_url(root)
     versions = pins(root)
+    from lessonkit.check import group_pins
+
+    uv = group_pins(root / "pyproject.toml", "authors")["uv"]
     pinned = ",\n".join(f'    "{name}": "{versions[name]}"' for name in COLAB_PACKAGES)
+    reasons = "; ".join(COLAB_UPGRADES.values())
+    upgrades = ", ".join(f'"{name}": "{locked_version(name, root)}"' for name in COLAB_UPGRADES)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import pythons
 
@@ -77,6 +99,8 @@ if not (3, {low}) <= sys.version_info[:2] <= (3, {high}):
 PINNED = {{
 {pinned},
 }}
+# Colab only: preinstalled packages that break under these pins ({reasons}).
+COLAB_UPGRADES = {{{upgrades}}}
 # The lesson's repository (a fork: `python tools/fork.py` rewrites this; variables override it).
 REPOSITORY = os.environ.get("LESSON_REPOSITORY", "{url}")
 BRANCH = os.environ.get("LESSON_BRANCH", "{branch}")
@@ -96,20 +120,24 @@ if "google.colab" in sys.modules:
         return {{d.metadata["Name"].lower(): d.version for d in metadata.distributions()}}
 
     before = _versions()
-    wanted = [f"{{name}}=={{version}}" for name, version in PINNED.items() if before.get(name) != version]
+    wanted = [f"{{name}}=={{version}}" for name, version in {{**PINNED, **COLAB_UPGRADES}}.items()
+              if before.get(name) != version]
     if "lessonkit" not in before:
         wanted.append(f"lessonkit @ git+{{REPOSITORY}}@{{BRANCH}}")
     if wanted:
-        print("Installing the lesson's packages into this Colab session (about a minute)...")
-        pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *wanted],
-                             capture_output=True, text=True)
-        if pip.returncode != 0:
-            raise LessonSetupStop(
-                "Could not install the lesson's packages; nothing was changed. pip said:\\n"
-                + "\\n".join(pip.stderr.strip().splitlines()[-6:])
-                + f"\\nCheck that this session is online and that {{REPOSITORY}} (branch {{BRANCH}}) "
-                "exists and is public, then run this cell again."
-            )
+        print("Installing the lesson's packages into this Colab session (about 20 s)...")
+        steps = [[sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys.executable, *wanted]]
+        if "uv" not in before:  # uv installs in seconds what pip takes a minute for
+            steps.insert(0, [sys.executable, "-m", "pip", "install", "--quiet", "uv=={uv}"])
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise LessonSetupStop(
+                    "Could not install the lesson's packages (nothing of the lesson was installed). "
+                    + step[2] + " said:\\n" + "\\n".join(done.stderr.strip().splitlines()[-6:])
+                    + f"\\nCheck that this session is online and that {{REPOSITORY}} (branch "
+                    f"{{BRANCH}}) exists and is public, then run this cell again."
+                )
         after = _versions()
         changed = {{name for name in after if before.get(name) != after[name]}}
         owners = metadata.packages_distributions()
