@@ -222,15 +222,40 @@ def test_read_pins(tmp_path):
     assert check.read_pins(req) == {"numpy": "2.4.6", "pandas": "3.1.1"}
 
 
-def test_glue_unwraps_numpy_scalars(monkeypatch):
+def _displayed(monkeypatch, module, call):
+    """What ``call`` passes to IPython's display (the output a notebook would store)."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *args, **kwargs: shown.append((args, kwargs)))
+    if hasattr(module, "ipy_display"):
+        monkeypatch.setattr(module, "ipy_display", lambda *args, **kwargs: shown.append((args, kwargs)))
+    call()
+    return shown
+
+
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_writes_what_myst_nb_writes(monkeypatch, display):
+    """The site reads glued values with myst-nb: lessonkit's output must be the same, for a
+    number and for a figure, without needing myst-nb in the kernel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     import numpy as np
+    from myst_nb.ext import glue as myst_glue
 
     glue_module = importlib.import_module("lessonkit.glue")
-
-    seen = {}
-    monkeypatch.setattr(glue_module, "_glue", lambda name, value, display: seen.update({name: value}))
-    glue_module.glue("x", np.float64(0.5))
-    assert seen["x"] == 0.5 and type(seen["x"]) is float
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [1, 0])
+    for value in (41.5, fig):
+        ours = _displayed(monkeypatch, glue_module, lambda: glue_module.glue("key", value, display=display))
+        theirs = _displayed(monkeypatch, myst_glue, lambda: myst_glue.glue("key", value, display=display))
+        assert ours == theirs and ours
+    plt.close(fig)
+    # A NumPy scalar is stored as the plain Python number (its text is "0.5", not "np.float64(0.5)").
+    stored = _displayed(monkeypatch, glue_module, lambda: glue_module.glue("x", np.float64(0.5)))
+    assert stored[0][0][0] == {"application/papermill.record/text/plain": "0.5"}
 
 
 # ------------------------------------------------------------------ the lesson's seed
