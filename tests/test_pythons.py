@@ -10,7 +10,7 @@ the test with the way to install it: nothing is skipped.
 
 The runs also vary what must not matter: the newest Python runs with two BLAS/OpenMP threads,
 another hash seed and the variables of a CI server (pytest and Hypothesis change their reports
-there), while the delivery tests run each notebook alone with one thread and no CI variables.
+there), while the Colab emulation (tests/test_colab.py) runs each notebook alone with one thread and no CI variables.
 """
 
 from __future__ import annotations

@@ -11,16 +11,10 @@ hidden claim checks, must finish without an error, in a kernel of the new enviro
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -28,6 +22,7 @@ from conftest import clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import emulate  # noqa: E402
 import pythons  # noqa: E402
 
 NOTEBOOK = "01-why-reproducibility.ipynb"
@@ -49,57 +44,6 @@ def test_option_1_names_the_steps_the_test_relies_on():
     assert "python -m pip install -r requirements.txt" in commands
     assert "python -m lessonkit.check" in commands
     assert commands[-1] == "jupyter lab notebooks/"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def _run_through_server(base: str, token: str, path: str) -> list[str]:
-    """Open a session on ``path`` and execute its code cells over the kernel's WebSocket.
-
-    Returns the errors (empty when every cell ran); the first cell prints the kernel's Python."""
-    from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-    from tornado.websocket import websocket_connect
-
-    http = AsyncHTTPClient()
-    headers = {"Authorization": f"token {token}"}
-    model = json.loads((await http.fetch(f"{base}/api/contents/{path}", headers=headers)).body)
-    cells = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
-    body = json.dumps({"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
-    session = json.loads((await http.fetch(f"{base}/api/sessions", method="POST", headers=headers, body=body)).body)
-    kernel = session["kernel"]["id"]
-    url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id={session['id']}"
-    socket_ = await websocket_connect(HTTPRequest(url, headers=headers))
-    errors, printed = [], []
-    sources = ["import sys; print(sys.executable)"] + [c["source"] for c in cells]
-    for index, source in enumerate(sources):
-        msg_id = uuid.uuid4().hex
-        socket_.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session["id"],
-                       "username": "learner", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": source, "silent": False, "store_history": True,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-        }))  # fmt: skip
-        while True:
-            message = json.loads(await asyncio.wait_for(socket_.read_message(), timeout=300))
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = message["msg_type"]
-            if kind == "stream" and index == 0:
-                printed.append(message["content"]["text"])
-            elif kind == "error":
-                errors.append(f"cell {index}: {message['content']['ename']}: {message['content']['evalue']}")
-            elif kind == "execute_reply":
-                break
-        if errors:
-            break
-    socket_.close()
-    await http.fetch(f"{base}/api/sessions/{session['id']}", method="DELETE", headers=headers)
-    return errors if errors else [f"kernel python: {''.join(printed).strip()}"]
 
 
 def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
@@ -134,36 +78,11 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
     assert result.returncode == 0, report
     assert "All good: you are ready for the lesson." in result.stdout, report
 
-    port, token = _free_port(), secrets.token_hex(16)
-    # Headless, on loopback, with a known token; as root (CI machines), JupyterLab also needs
-    # --allow-root, which a learner's own account does not.
-    start = (f"source .venv/bin/activate\n{commands[-1]} --no-browser --ServerApp.ip=127.0.0.1 "
-             f"--ServerApp.port={port} --IdentityProvider.token={token}"
-             + (" --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""))  # fmt: skip
-    log = tmp_path / "jupyterlab.log"
-    with log.open("w") as sink:
-        server = subprocess.Popen(["bash", "-c", start], cwd=learner / folder, env=env, stdout=sink,
-                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        from urllib.request import urlopen
-
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urlopen(f"{base}/api/status?token={token}", timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n" + log.read_text()[-3000:], pytrace=False)
-                time.sleep(1)
-        outcome = asyncio.run(_run_through_server(base, token, NOTEBOOK))
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
-    assert len(outcome) == 1 and outcome[0].startswith("kernel python: "), "\n".join(outcome)
-    kernel_python = Path(outcome[0].removeprefix("kernel python: "))
+    # The page's last command, headless on loopback (tools/emulate.py adds the options).
+    start = f"source .venv/bin/activate\n{commands[-1]}"
+    with emulate.jupyter_server(start, learner / folder, env, tmp_path / "jupyterlab.log") as (base, token):
+        errors, kernel_python = emulate.run_notebook_through_server(base, token, NOTEBOOK)
+    assert not errors, "\n".join(errors)
     assert kernel_python.parent == learner / folder / ".venv" / "bin", kernel_python
     version = subprocess.run([str(kernel_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                              capture_output=True, text=True).stdout.strip()  # fmt: skip

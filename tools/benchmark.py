@@ -2,6 +2,10 @@
 
     python tools/benchmark.py            # everything (about two builds plus one run per notebook)
     python tools/benchmark.py --no-build # the notebook table only
+    python tools/benchmark.py --no-colab # without the Colab set-up times
+
+It also times each notebook's set-up cell in an emulated Colab session (tools/emulate.py) and
+writes that table into the execution statistics page (instructors/execution-statistics.md).
 
 Budgets (on a 2-core laptop): every notebook under 20 s and 700 MB peak with no cell over 5 s;
 a cold build, executing every notebook, under 3 minutes; a rebuild after editing one prose
@@ -58,9 +62,15 @@ def build_times() -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-build", action="store_true", help="skip the two site builds")
+    parser.add_argument("--no-colab", action="store_true", help="skip the Colab set-up times")
     args = parser.parse_args(argv)
 
     notebooks.benchmark(notebooks.notebook_paths([]))
+    if not args.no_colab:
+        import emulate
+
+        print(f"\nColab set-up cell (emulated session, Python {emulate.COLAB_PYTHON}, empty download cache)")
+        emulate.record_colab(emulate.time_colab(emulate.NOTEBOOKS))
     if args.no_build:
         return 0
     print(f"\nSite build (copy of the lesson, {os.cpu_count()} cores)")
