@@ -2,7 +2,7 @@
 #   make site   set up the pinned environment in .venv and build the site (strict)
 #   make test   set up if needed, then run the whole test suite (includes the strict build and
 #               nbval on every supported Python)
-# Other targets: refresh (re-execute notebooks, store outputs), benchmark, lock, clean.
+# Other targets: refresh (re-execute notebooks, store outputs), benchmark, lock, fork, clean.
 #
 # Any supported Python works (pyproject.toml's requires-python: 3.11, 3.12 or 3.13); the
 # default is the `python3` on your PATH. Pick another with `make PYTHON=python3.13 site`.
@@ -13,7 +13,7 @@ BIN    := $(VENV)/bin
 # Use the environment's tools first (the notebooks' kernel is found on PATH).
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: site build test refresh benchmark lock clean python-ok
+.PHONY: site build test refresh benchmark lock fork clean python-ok
 
 # Stop at once, in one line, when PYTHON is missing or not a supported version.
 python-ok:
@@ -55,6 +55,14 @@ benchmark: $(VENV)/.installed
 # Python), then export the hashed requirements files that pip, conda and Binder install.
 lock: $(VENV)/.installed
 	$(BIN)/python tools/lock.py
+
+# Teach from your own copy: move every address (launch links, the Colab set-up, lessonkit's
+# install address, the data download, the pages) to REPO, e.g.
+#   make fork REPO=https://github.com/you/easy-wins BRANCH=main
+BRANCH ?= main
+fork: $(VENV)/.installed
+	@test -n "$(REPO)" || { echo "usage: make fork REPO=https://github.com/OWNER/NAME [BRANCH=main]"; exit 1; }
+	$(BIN)/python tools/fork.py $(REPO) --branch $(BRANCH)
 
 clean:
 	rm -rf _build
