@@ -21,6 +21,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lesson_meta  # noqa: E402
 import notebooks as nbtools  # noqa: E402
+import timing  # noqa: E402
 
 MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 IMAGE_DIRECTIVE = re.compile(
@@ -382,6 +383,29 @@ def check_template(root: Path) -> list[str]:
     return problems
 
 
+def check_timing(root: Path) -> list[str]:
+    """Every episode's timed core fits its declared ``teaching`` minutes at Carpentries
+    density: at most 53 core prose words and 2.5 live-coded lines per teaching minute (the
+    anchors' upper quartile; the counting is ``tools/timing.py``'s, the rules are in
+    CONTRIBUTING.md). ``python tools/timing.py`` prints the whole table."""
+    problems = []
+    for density in timing.lesson_density(root):
+        for kind, over in density.problems():
+            where = f"episodes/{density.slug}.md" if kind == "words" else f"notebooks/{density.slug}.ipynb"
+            fix = (
+                "move optional prose into a :::{going-further} block (or into a challenge, solution "
+                "or instructor note)"
+                if kind == "words"
+                else "move optional code into going-further cells, or give learners code filled in "
+                "(drop its live-code tag)"
+            )
+            problems.append(
+                f"{where}: the core is too dense for its teaching time: {over}; "
+                f"{fix}, or raise `teaching` in the front matter of episodes/{density.slug}.md"
+            )
+    return problems
+
+
 # ----------------------------------------------------------------------------- built site
 class _Page(HTMLParser):
     def __init__(self):
@@ -450,7 +474,7 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template,
+    check_data, check_template, check_timing,
 )  # fmt: skip
 
 
