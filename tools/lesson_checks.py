@@ -383,6 +383,116 @@ def check_template(root: Path) -> list[str]:
     return problems
 
 
+#: Settings that only the lesson's own CI needs: the variables by which pytest and Hypothesis
+#: detect a CI server (Hypothesis' _CI_VARS), PYTHONDONTWRITEBYTECODE, and Hypothesis'
+#: print_blob. Learner-facing cells must not set them (plumbing cells may).
+CI_ONLY = (
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
+    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
+    "PYTHONDONTWRITEBYTECODE", "print_blob",
+)  # fmt: skip
+
+
+def _code_tokens(source: str) -> list[tuple[int, str]]:
+    """``(type, string)`` of a cell's Python tokens (IPython magics and shell lines dropped);
+    comments are not tokens here."""
+    import io
+    import tokenize
+
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline)
+        return [(t.type, t.string) for t in tokens if t.type != tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+
+
+def _calls_glue(source: str) -> bool:
+    import tokenize
+
+    tokens = _code_tokens(source)
+    return any(
+        kind == tokenize.NAME and text == "glue" and i + 1 < len(tokens) and tokens[i + 1][1] == "("
+        for i, (kind, text) in enumerate(tokens)
+    )
+
+
+def _ci_settings(source: str) -> list[str]:
+    """The CI-only settings a cell's code names (as a string or a name)."""
+    import ast
+    import tokenize
+
+    found = []
+    for kind, text in _code_tokens(source):
+        if kind == tokenize.STRING:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                continue
+            if value in CI_ONLY:
+                found.append(value)
+        elif kind == tokenize.NAME and text in CI_ONLY:
+            found.append(text)
+    return sorted(set(found))
+
+
+def check_cell_tags(root: Path) -> list[str]:
+    """The notebooks' cell tags follow CONTRIBUTING.md ("Cell tags"):
+
+    - a ``live-code`` cell is a code cell that starts with a one-line comment saying what to
+      write, and is neither optional (``going-further``), plumbing nor the set-up cell;
+    - every code cell that calls ``glue(`` is tagged ``plumbing`` or ``plumbing-shown``;
+    - plumbing cells carry the metadata of ``tools/notebooks.py tidy`` (collapsed in JupyterLab
+      and Colab, removed from the site);
+    - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
+    - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
+      only the lesson's CI needs (``CI_ONLY``).
+    """
+    import copy
+
+    problems, shown = [], []
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        rel = f"notebooks/{path.name}"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            source = "".join(cell.get("source", ""))
+            where = f"{rel}: cell {index}"
+            if nbtools.LIVE_CODE in tags:
+                first = source.split("\n", 1)[0].strip()
+                if cell["cell_type"] != "code":
+                    problems.append(f"{where} is tagged live-code but is not a code cell")
+                elif not re.match(r"^#\s*\w", first) or first.startswith("# @title"):
+                    problems.append(f"{where} is tagged live-code: its first line must be a comment saying what to write (e.g. '# Fit the forest')")
+                clash = tags & {nbtools.GOING_FURTHER, nbtools.PLUMBING, nbtools.PLUMBING_SHOWN, nbtools.SETUP_TAG}
+                if clash:
+                    problems.append(f"{where} is tagged live-code and {', '.join(sorted(clash))}: a live-coded cell is core, learner-facing code")
+            if cell["cell_type"] != "code":
+                continue
+            plumbing = tags & {nbtools.PLUMBING, nbtools.PLUMBING_SHOWN}
+            if _calls_glue(source) and not plumbing:
+                problems.append(f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)")
+            if nbtools.PLUMBING_SHOWN in tags:
+                shown.append(where)
+                if index == 0 or nb["cells"][index - 1]["cell_type"] != "markdown":
+                    problems.append(f"{where} is plumbing-shown: put a markdown cell before it that explains how its numbers reach the prose (glue)")
+            if nbtools.PLUMBING not in tags and nbtools.SETUP_TAG not in tags:
+                for setting in _ci_settings(source):
+                    problems.append(
+                        f"{where} sets {setting}, which only the lesson's CI needs: move it into a plumbing "
+                        "cell (and say in the text what learners should use in their own projects)"
+                    )
+        tidied = copy.deepcopy(nb)
+        if nbtools.tidy(tidied):
+            problems.append(f"{rel}: plumbing cells lack their metadata: run `python tools/notebooks.py tidy {rel}`")
+    if len(shown) != 1:
+        problems.append(
+            f"the lesson has {len(shown)} plumbing-shown cells ({'; '.join(shown) or 'none'}): exactly one "
+            "plumbing cell (in notebook 01) stays visible on the site, to show how numbers reach the prose"
+        )
+    return problems
+
+
 def check_timing(root: Path) -> list[str]:
     """Every episode's timed core fits its declared ``teaching`` minutes at Carpentries
     density: at most 53 core prose words and 2.5 live-coded lines per teaching minute (the
@@ -474,7 +584,7 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing,
+    check_data, check_template, check_timing, check_cell_tags,
 )  # fmt: skip
 
 

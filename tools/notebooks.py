@@ -3,6 +3,8 @@
     python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing outputs
     python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
     python tools/notebooks.py setup-cell               # print the shared set-up cell
+    python tools/notebooks.py tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
+    python tools/notebooks.py type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
 
 Every notebook starts with the same set-up cell, rendered here from two sources: the
 repository URL in ``_config.yml`` and pyproject.toml (the pins of the ``notebooks`` group and
@@ -29,6 +31,16 @@ COLAB_PACKAGES = (
     "hypothesis", "pytest",
 )  # fmt: skip
 SETUP_TAG = "lesson-setup"
+# Cell tags that authors set (CONTRIBUTING.md, "Cell tags"); `tidy` and `refresh` turn them into
+# the metadata that JupyterLab, Colab and the site read.
+LIVE_CODE = "live-code"            # the instructor types it live; learners type along
+GOING_FURTHER = "going-further"    # optional material, outside the timed core
+PLUMBING = "plumbing"              # exists for the site (glue calls, hidden claim checks)
+PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
+REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
+# Colab collapses a code cell only in "form" view, which needs a "# @title" line: Colab then
+# shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
+PLUMBING_TITLE = "# @title For the lesson's web pages (glue, checks): run it, no need to read it"
 BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
 
 
@@ -95,6 +107,63 @@ except ModuleNotFoundError as error:
 lessonkit.check_environment(PINNED)'''
 
 
+def _source(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def tidy(nb) -> bool:
+    """Apply the cell-tag rules to a notebook (in place); return whether anything changed.
+
+    A ``plumbing`` cell is collapsed in JupyterLab (``metadata.jupyter.source_hidden``) and in
+    Colab (``metadata.cellView = "form"`` and a first line ``PLUMBING_TITLE``), and removed from
+    the site (tag ``remove-cell``). A ``plumbing-shown`` cell, or a cell that lost its
+    ``plumbing`` tag, gets none of that (the rule undoes what it added).
+    """
+    before = json.dumps(nb, sort_keys=True)
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.setdefault("metadata", {})
+        tags = list(meta.get("tags", []))
+        source = _source(cell)
+        lines = source.split("\n")
+        titled = lines[0] == PLUMBING_TITLE
+        if PLUMBING in tags and PLUMBING_SHOWN not in tags:
+            meta.setdefault("jupyter", {})["source_hidden"] = True
+            meta["cellView"] = "form"
+            if REMOVE_CELL not in tags:
+                tags.append(REMOVE_CELL)
+            if not titled:
+                source = PLUMBING_TITLE + "\n" + source
+        elif titled or meta.get("cellView") == "form":
+            # No longer (hidden) plumbing: undo the rule's own changes.
+            meta.pop("cellView", None)
+            jupyter = meta.get("jupyter", {})
+            jupyter.pop("source_hidden", None)
+            if not jupyter:
+                meta.pop("jupyter", None)
+            if titled:
+                source = "\n".join(lines[1:])
+                if REMOVE_CELL in tags:
+                    tags.remove(REMOVE_CELL)
+        if tags:
+            meta["tags"] = tags
+        if source != _source(cell):
+            cell["source"] = source
+    return json.dumps(nb, sort_keys=True) != before
+
+
+def tidy_file(path: Path) -> bool:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    changed = tidy(nb)
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
 def notebook_paths(names: list[str]) -> list[Path]:
     if names:
         return [Path(n).resolve() for n in names]
@@ -115,6 +184,7 @@ def refresh(path: Path) -> None:
         del nb.cells[index]
     title = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(title, setup)
+    tidy(nb)
     for index, cell in enumerate(nb.cells):  # stable, readable cell ids
         cell["id"] = f"{path.stem[:2]}-{index:03d}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -179,7 +249,7 @@ def benchmark(paths: list[Path]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["refresh", "benchmark", "setup-cell", "_measure"])
+    parser.add_argument("command", choices=["refresh", "tidy", "type-along", "benchmark", "setup-cell", "_measure"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "setup-cell":
@@ -187,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
             refresh(path)
+    elif args.command == "tidy":
+        for path in notebook_paths(args.notebooks):
+            print(f"{'tidied' if tidy_file(path) else 'unchanged'} {path.relative_to(ROOT)}")
     elif args.command == "benchmark":
         return benchmark(notebook_paths(args.notebooks))
     elif args.command == "_measure":
