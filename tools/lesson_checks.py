@@ -493,6 +493,35 @@ def check_cell_tags(root: Path) -> list[str]:
     return problems
 
 
+def check_type_along(root: Path) -> list[str]:
+    """Every notebook has a current type-along notebook (``type-along/NN-slug.ipynb``, written
+    by ``tools/notebooks.py type-along``), filling its blanks from the full notebook gives the
+    full notebook back (without outputs), and there is no type-along notebook without one."""
+    import nbformat
+
+    problems = []
+    sources = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    for path in sources:
+        target = root / nbtools.TYPE_ALONG / path.name
+        rel = f"{nbtools.TYPE_ALONG}/{path.name}"
+        fix = f"run `python tools/notebooks.py type-along notebooks/{path.name}`"
+        if not target.is_file():
+            problems.append(f"{rel} is missing: {fix}")
+            continue
+        if target.read_text(encoding="utf-8") != nbtools.type_along_text(path):
+            problems.append(f"{rel} is not current with notebooks/{path.name}: {fix}")
+            continue
+        full = nbformat.read(path, as_version=4)
+        filled = nbtools.fill_type_along(nbformat.read(target, as_version=4), full)
+        if filled != nbtools.strip_outputs(full):
+            problems.append(f"{rel}: filling its live-code cells from notebooks/{path.name} does not give that notebook back")
+    names = {p.name for p in sources}
+    for stray in sorted((root / nbtools.TYPE_ALONG).glob("*.ipynb")):
+        if stray.name not in names:
+            problems.append(f"{nbtools.TYPE_ALONG}/{stray.name} has no notebooks/{stray.name}: delete it")
+    return problems
+
+
 def check_timing(root: Path) -> list[str]:
     """Every episode's timed core fits its declared ``teaching`` minutes at Carpentries
     density: at most 53 core prose words and 2.5 live-coded lines per teaching minute (the
@@ -584,7 +613,7 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing, check_cell_tags,
+    check_data, check_template, check_timing, check_cell_tags, check_type_along,
 )  # fmt: skip
 
 

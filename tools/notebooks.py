@@ -164,6 +164,101 @@ def tidy_file(path: Path) -> bool:
     return changed
 
 
+# ----------------------------------------------------------------------------- type-along
+#: Where the type-along notebooks live: a folder next to notebooks/, so that a type-along
+#: notebook opened from a clone or on Binder finds ../data and ../template exactly as the full
+#: one does (lessonkit's loader searches ./data and ../data); in Colab the set-up cell
+#: downloads the data as for the full notebook. Not part of the site (_config.yml excludes it)
+#: nor of nbval (the tests run notebooks/NN-*.ipynb).
+TYPE_ALONG = "type-along"
+TYPE_ALONG_NOTE = "type-along-note"  # the tag of the one cell the generator adds
+
+
+def type_along_path(path: Path) -> Path:
+    """``notebooks/NN-slug.ipynb`` -> ``type-along/NN-slug.ipynb`` (same lesson root)."""
+    return path.resolve().parent.parent / TYPE_ALONG / path.name
+
+
+def type_along(nb, name: str = "NN-slug.ipynb"):
+    """The type-along version of a full notebook (a new notebook; ``nb`` is not changed).
+
+    Every ``live-code`` cell keeps only its first line (the comment saying what to type);
+    everything else stays; outputs and execution counts are stripped. A markdown cell
+    (tag ``type-along-note``) after the title says what this notebook is.
+    """
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        cell.get("metadata", {}).pop("execution", None)
+        if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = _source(cell).split("\n", 1)[0]
+    first = out["cells"][0] if out["cells"] else None
+    title = 1 if first is not None and first.get("cell_type") == "markdown" else 0
+    prefix = str(first.get("id", "nb"))[:2] if first is not None else "nb"
+    note = {
+        "cell_type": "markdown",
+        "id": f"{prefix}-type-along",
+        "metadata": {"tags": [TYPE_ALONG_NOTE]},
+        "source": (
+            "**Type-along version.** The cells the instructor live-codes are empty but for a "
+            "comment saying what to write: type the code under the comment as you follow along. "
+            "Everything else (set-up, data loading, plotting) is filled in; run it as it comes. "
+            "The full notebook, with every cell and its outputs, is "
+            f"`notebooks/{name}` in the lesson."
+        ),
+    }
+    out["cells"].insert(title, note)
+    import nbformat
+
+    return nbformat.from_dict(out)
+
+
+def fill_type_along(typed, full):
+    """Fill a type-along notebook's blanks from the full notebook (for the round-trip test):
+    drop the note, give each live-code cell the full notebook's source (matched by cell id)."""
+    import copy
+
+    sources = {cell.get("id"): _source(cell) for cell in full["cells"]}
+    out = copy.deepcopy(typed)
+    out["cells"] = [c for c in out["cells"] if TYPE_ALONG_NOTE not in c.get("metadata", {}).get("tags", [])]
+    for cell in out["cells"]:
+        if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = sources.get(cell.get("id"), _source(cell))
+    return out
+
+
+def strip_outputs(nb):
+    """A copy of a notebook without outputs, execution counts or execution timings."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            cell.get("metadata", {}).pop("execution", None)
+    return out
+
+
+def type_along_text(path: Path) -> str:
+    """The type-along notebook of ``path``, as the text that `type-along` writes."""
+    import nbformat
+
+    nb = type_along(nbformat.read(path, as_version=4), path.name)
+    return nbformat.writes(nbformat.from_dict(nb)) + "\n"
+
+
+def write_type_along(path: Path) -> Path:
+    target = type_along_path(path)
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(type_along_text(path), encoding="utf-8")
+    return target
+
+
 def notebook_paths(names: list[str]) -> list[Path]:
     if names:
         return [Path(n).resolve() for n in names]
@@ -257,9 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
             refresh(path)
+            write_type_along(path)
     elif args.command == "tidy":
         for path in notebook_paths(args.notebooks):
             print(f"{'tidied' if tidy_file(path) else 'unchanged'} {path.relative_to(ROOT)}")
+            write_type_along(path)
+    elif args.command == "type-along":
+        for path in notebook_paths(args.notebooks):
+            print(f"wrote {write_type_along(path).relative_to(ROOT)}")
     elif args.command == "benchmark":
         return benchmark(notebook_paths(args.notebooks))
     elif args.command == "_measure":
