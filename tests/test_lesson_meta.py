@@ -175,3 +175,29 @@ def test_title_heading_is_found_outside_code_blocks_only():
     assert lesson_meta.has_title_heading(code + "\n# A title after the code\n")
     # A directive in backticks is not a code block: a heading inside it still counts.
     assert lesson_meta.has_title_heading("```{admonition} Note\n# Title\n```\n")
+
+
+def test_overview_links_the_full_and_the_type_along_notebook(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    settings = ("https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    links = lesson_meta.notebook_links(episode, *settings)
+    text = lesson_meta.render_overview(episode, links)
+    full, typed = text.split("**Type-along notebook**")
+    assert "**Full notebook**" in full and "type-along" not in full
+    assert "[Open the notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb)" in full
+    assert "[Open the type-along notebook in Binder](https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Ftype-along%2F03-counting.ipynb)" in typed
+    assert "[Open the type-along notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/type-along/03-counting.ipynb)" in typed
+    assert "{download}`Download the type-along notebook <../type-along/03-counting.ipynb>`" in typed
+    # Without a type-along notebook: the full notebook's links only, on one line.
+    alone = lesson_meta.render_overview(episode, lesson_meta.notebook_links(episode, *settings, type_along=False))
+    assert "type-along" not in alone and "**Full notebook**" not in alone
+    assert "[Read the notebook with its outputs](../notebooks/03-counting.ipynb) · [Open the notebook in Binder]" in alone
+
+
+def test_instructor_notes_list_the_live_coded_cells(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    page = lesson_meta.render_instructor_notes([episode], {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]})
+    assert "**Live-coded cells** of `notebooks/03-counting.ipynb`" in page
+    assert "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n" in page
+    assert "No cells of the notebook are tagged `live-code` yet." in lesson_meta.render_instructor_notes([episode], {})
+    assert "Live-coded" not in lesson_meta.render_instructor_notes([episode])

@@ -84,3 +84,32 @@ def test_the_check_wants_current_type_along_notebooks(tmp_path):
     nbtools.write_type_along(path)
     (tmp_path / "type-along" / "02-gone.ipynb").write_text("{}")
     assert lesson_checks.check_type_along(tmp_path) == ["type-along/02-gone.ipynb has no notebooks/02-gone.ipynb: delete it"]
+
+
+def test_the_built_site_check_wants_both_notebooks_linked_from_each_episode(tmp_path):
+    path = lesson(tmp_path)
+    nbtools.write_type_along(path)
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://github.com/org/repo\n  branch: main\n")
+    html = tmp_path / "html"
+    downloads = {}
+    for folder in ("notebooks", "type-along"):
+        target = html / "_downloads" / folder[:4] / "01-penguins.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_text((tmp_path / folder / "01-penguins.ipynb").read_text())
+        downloads[folder] = f"../_downloads/{folder[:4]}/01-penguins.ipynb"
+    page = html / "episodes" / "01-penguins.html"
+    page.parent.mkdir()
+
+    def links(folder):
+        return (
+            f'<a href="https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2F{folder}%2F01-penguins.ipynb">b</a>'
+            f'<a href="https://colab.research.google.com/github/org/repo/blob/main/{folder}/01-penguins.ipynb">c</a>'
+            f'<a href="{downloads[folder]}">d</a>'
+        )
+
+    page.write_text(f"<html><body>{links('notebooks')}{links('type-along')}</body></html>")
+    assert lesson_checks.check_built_site(tmp_path, html) == []
+    page.write_text(f"<html><body>{links('notebooks')}</body></html>")
+    assert lesson_checks.check_built_site(tmp_path, html) == [
+        f"episodes/01-penguins.html: no {kind} link to type-along/01-penguins.ipynb" for kind in ("Binder", "Colab", "download")
+    ]

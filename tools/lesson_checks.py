@@ -584,21 +584,33 @@ def check_built_site(root: Path, html: Path) -> list[str]:
         rel = page.relative_to(html)
         parser = _Page()
         parser.feed(page.read_text(encoding="utf-8"))
+        found = set()  # (kind, notebook path in the repository) of this page's notebook links
         for href in parser.links:
             if m := colab.search(href):
                 launch_links += 1
+                found.add(("Colab", unquote(m.group("path"))))
                 if not (root / unquote(m.group("path"))).is_file():
                     problems.append(f"{rel}: Colab link to missing file {m.group('path')}")
             elif m := binder.search(href):
                 launch_links += 1
                 target = unquote(m.group("path"))
                 target = re.sub(r"^(lab/tree|tree|notebooks)/", "", target)
+                found.add(("Binder", target))
                 if not (root / target).is_file():
                     problems.append(f"{rel}: Binder link to missing file {target}")
             elif not urlsplit(href).scheme and not href.startswith(("#", "mailto:")):
                 target = (page.parent / unquote(urlsplit(href).path)).resolve()
                 if urlsplit(href).path and not target.exists():
                     problems.append(f"{rel}: link to missing file {href}")
+                elif "_downloads" in target.parts and target.suffix == ".ipynb":
+                    # Which notebook is it? The type-along version has the generator's note.
+                    folder = nbtools.TYPE_ALONG if nbtools.TYPE_ALONG_NOTE in target.read_text(encoding="utf-8") else "notebooks"
+                    found.add(("download", f"{folder}/{target.name}"))
+        if rel.parts[0] == "episodes" and lesson_meta.EPISODE_NAME.match(page.stem):
+            for folder in ("notebooks", nbtools.TYPE_ALONG):
+                for kind in ("Binder", "Colab", "download"):
+                    if (kind, f"{folder}/{page.stem}.ipynb") not in found:
+                        problems.append(f"{rel}: no {kind} link to {folder}/{page.stem}.ipynb")
         for image in parser.images:
             alt = (image.get("alt") or "").strip()
             if not alt or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg|gif)", alt):

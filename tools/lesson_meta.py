@@ -148,14 +148,19 @@ def render_overview(episode: Episode, links: dict[str, str] | None = None) -> st
         "",
     ]
     if links:
-        parts += [
-            ":::{admonition} Follow along in the notebook",
-            ":class: lesson-notebook",
-            "",
-            " · ".join(links.values()),
-            ":::",
-            "",
-        ]
+        full = [v for k, v in links.items() if not k.startswith("type-along")]
+        typed = [v for k, v in links.items() if k.startswith("type-along")]
+        parts += [":::{admonition} Follow along in the notebook", ":class: lesson-notebook", ""]
+        if typed:
+            parts += [
+                "**Full notebook**, every cell filled in: " + " · ".join(full),
+                "",
+                "**Type-along notebook**, for the workshop: the cells the instructor live-codes are "
+                "empty but for a comment saying what to type. " + " · ".join(typed),
+            ]
+        else:
+            parts.append(" · ".join(full))
+        parts += [":::", ""]
     return "\n".join(parts)
 
 
@@ -174,24 +179,43 @@ def render_keypoints(episode: Episode) -> str:
     )
 
 
+TYPE_ALONG = "type-along"  # the folder of the type-along notebooks (tools/notebooks.py)
+
+
 def notebook_links(
-    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str
+    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str,
+    type_along: bool = True,
 ) -> dict[str, str]:
-    """MyST links to the paired notebook: rendered page, Binder, Colab and a download."""
-    nb = f"notebooks/{episode.slug}.ipynb"
+    """MyST links to the paired notebook (rendered page, Binder, Colab, download) and, when
+    ``type_along``, to its type-along version (Binder, Colab, download); keys of the latter
+    start with ``type-along``."""
     repo = repository_url.rstrip("/")
     owner_repo = repo.split("github.com/", 1)[-1]
-    binder = (
-        f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
-        f"?urlpath={quote('lab/tree/' + nb, safe='')}"
-    )
-    colab = f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
-    return {
+
+    def launch(nb: str) -> tuple[str, str]:
+        binder = (
+            f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
+            f"?urlpath={quote('lab/tree/' + nb, safe='')}"
+        )
+        return binder, f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
+
+    nb = f"notebooks/{episode.slug}.ipynb"
+    binder, colab = launch(nb)
+    links = {
         "page": f"[Read the notebook with its outputs](../{nb})",
-        "binder": f"[Open in Binder]({binder})",
-        "colab": f"[Open in Colab]({colab})",
+        "binder": f"[Open the notebook in Binder]({binder})",
+        "colab": f"[Open the notebook in Colab]({colab})",
         "download": f"{{download}}`Download the notebook <../{nb}>`",
     }
+    if type_along:
+        typed = f"{TYPE_ALONG}/{episode.slug}.ipynb"
+        binder, colab = launch(typed)
+        links |= {
+            "type-along binder": f"[Open the type-along notebook in Binder]({binder})",
+            "type-along colab": f"[Open the type-along notebook in Colab]({colab})",
+            "type-along download": f"{{download}}`Download the type-along notebook <../{typed}>`",
+        }
+    return links
 
 
 def clock(minutes: int) -> str:
@@ -232,8 +256,10 @@ def instructor_notes(body: str) -> list[str]:
     return [m.group("body").strip("\n") for m in INSTRUCTOR_NOTE.finditer(body)]
 
 
-def render_instructor_notes(episodes: list[Episode]) -> str:
-    """MyST for the instructor-notes page: per episode, its timing and its notes."""
+def render_instructor_notes(episodes: list[Episode], live_code: dict[str, list[str]] | None = None) -> str:
+    """MyST for the instructor-notes page: per episode, its timing, its notes and (from
+    ``live_code``, slug -> the first comment lines of the notebook's live-code cells) what to
+    live-code."""
     out = []
     for episode in episodes:
         out += [
@@ -248,7 +274,24 @@ def render_instructor_notes(episodes: list[Episode]) -> str:
             out += [":::{admonition} Note", ":class: instructor-note", "", note, ":::", ""]
         if not notes:
             out += ["No instructor notes yet.", ""]
+        if live_code is not None:
+            steps = live_code.get(episode.slug, [])
+            if steps:
+                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb` (tag `live-code`; "
+                        "learners type them into the type-along notebook):", ""]  # fmt: skip
+                out += [f"{i}. {_comment_text(step)}" for i, step in enumerate(steps, start=1)]
+                out.append("")
+            else:
+                out += ["No cells of the notebook are tagged `live-code` yet.", ""]
     return "\n".join(out)
+
+
+def _comment_text(line: str) -> str:
+    """A live-code cell's first line as inline code, exactly as learners see it (a code span
+    needs no escaping; a longer backtick fence holds any backticks in the comment)."""
+    text = line.strip()
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 # --------------------------------------------------------------------------- delivery variants

@@ -166,6 +166,11 @@ def live_code_cells(nb: dict) -> list[dict]:
     ]  # fmt: skip
 
 
+def first_line(cell: dict) -> str:
+    """A cell's first line (for a live-code cell: the comment saying what to type)."""
+    return _source(cell).split("\n", 1)[0]
+
+
 def live_code_lines(nb: dict) -> int:
     """Lines an instructor types live in a notebook: see :func:`code_lines`."""
     return sum(code_lines(_source(cell)) for cell in live_code_cells(nb))
