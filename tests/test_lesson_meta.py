@@ -97,7 +97,7 @@ def test_schedule_has_running_clock_and_total(tmp_path):
     assert [(start, minutes) for start, _, minutes in rows] == [("00:00", 45), ("00:45", 70), ("01:55", 115)]
     table = lesson_meta.render_schedule(episodes)
     assert "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |" in table
-    assert "| 01:55 | **Finish** | **115 min in total** | |" in table
+    assert "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |" in table
 
 
 def test_instructor_notes_are_collected(tmp_path):
@@ -161,6 +161,9 @@ def test_variants_are_timed_from_the_episodes(tmp_path):
         (lambda t: t.replace("budget: 70", "budget: 60"), "takes 70 min, over its budget of 60 min"),
         (lambda t: t.replace('"02 teaching"', '"09 teaching"'), "there is no episode 09"),
         (lambda t: t.replace('"02 teaching"', '"02 half"'), "cannot read plan item '02 half'"),
+        (lambda t: t.replace('"02 teaching"', '"02 full"'), "takes 90 min, over its budget of 70 min .*re-plan"),
+        (lambda t: t.replace('"break 10 Coffee", "02 teaching"', '"break 10 Coffee"') + "  covers: all\n",
+         "covers all episodes but leaves out 02"),
     ],
 )
 def test_bad_variants_are_reported(tmp_path, change, problem):
@@ -201,3 +204,15 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
     assert "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n" in page
     assert "No cells of the notebook are tagged `live-code` yet." in lesson_meta.render_instructor_notes([episode], {})
     assert "Live-coded" not in lesson_meta.render_instructor_notes([episode])
+
+
+def test_a_variant_can_take_more_than_a_day(tmp_path):
+    episodes = _two_episodes(tmp_path)
+    text = "- title: Two short days\n  budget: 50\n  covers: all\n  plan: [\"01 full\", \"next day\", \"02 full\"]\n"
+    (variant,) = lesson_meta.parse_variants(text, episodes)
+    assert variant["days"] == [45, 35] and variant["total"] == 80 and variant["left_out"] == []
+    rendered = lesson_meta.render_variants(episodes, text)
+    assert "2 days of at most 50 minutes (day 1: 45, day 2: 35)" in rendered
+    assert "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |" in rendered
+    with pytest.raises(lesson_meta.FrontMatterError, match="the plan takes 80 min, over its budget of 50 min"):
+        lesson_meta.parse_variants(text.replace('"next day", ', ""), episodes)

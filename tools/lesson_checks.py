@@ -522,6 +522,27 @@ def check_type_along(root: Path) -> list[str]:
     return problems
 
 
+def check_variants(root: Path) -> list[str]:
+    """The delivery plans (``lesson-variants`` blocks, e.g. in instructors/guide.md) read, name
+    existing episodes and fit their budgets with the episodes' current minutes: the build
+    checks the same, this says it without a build."""
+    block = re.compile(r"^```\{lesson-variants\}[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+    try:
+        episodes = lesson_meta.load_episodes(root / "episodes")
+    except lesson_meta.FrontMatterError:
+        return []  # check_episodes reports it
+    problems = []
+    for page in [root / "index.md"] + sorted(root.glob("instructors/*.md")) + sorted(root.glob("learners/*.md")):
+        if not page.is_file():
+            continue
+        for match in block.finditer(page.read_text(encoding="utf-8")):
+            try:
+                lesson_meta.parse_variants(match.group("body"), episodes)
+            except lesson_meta.FrontMatterError as exc:
+                problems.append(f"{page.relative_to(root)}: {exc}")
+    return problems
+
+
 def check_timing(root: Path) -> list[str]:
     """Every episode's timed core fits its declared ``teaching`` minutes at Carpentries
     density: at most 53 core prose words and 2.5 live-coded lines per teaching minute (the
@@ -625,7 +646,7 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing, check_cell_tags, check_type_along,
+    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_variants,
 )  # fmt: skip
 
 

@@ -240,7 +240,11 @@ def render_schedule(episodes: list[Episode]) -> str:
     ]
     for start, episode, minutes in schedule_rows(episodes):
         if episode is None:
-            lines.append(f"| {start} | **Finish** | **{minutes} min in total** | |")
+            teaching = sum(int(e.meta["teaching"]) for e in episodes)
+            lines.append(
+                f"| {start} | **Finish** | **{minutes} min in total** "
+                f"({teaching} teaching + {minutes - teaching} exercises) | |"
+            )
             continue
         questions = "<br>".join(episode.meta["questions"])
         lines.append(
@@ -295,16 +299,20 @@ def _comment_text(line: str) -> str:
 
 
 # --------------------------------------------------------------------------- delivery variants
-VARIANT_ITEM = re.compile(r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?)$")
+VARIANT_ITEM = re.compile(
+    r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?|(?P<day>next day))$"
+)
 
 
 def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
     """Read delivery variants (YAML) and check them against the episodes' timings.
 
-    Each variant has a ``title``, a ``budget`` in minutes and a ``plan``: a list of items
-    ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the challenges
-    become homework) or ``"break N [label]"``. Raises FrontMatterError when an item is
-    malformed, names an unknown episode, or the plan does not fit its budget.
+    Each variant has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
+    items ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the
+    challenges become homework), ``"break N [label]"`` or ``"next day"`` (the clock starts
+    again; each day must fit the budget). ``covers: all`` asks that every episode is in the
+    plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
+    does not fit the budget, or an episode that should be covered is not.
     """
     by_number = {f"{e.number:02d}": e for e in episodes}
     try:
@@ -316,11 +324,26 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
         title, budget = variant.get("title"), variant.get("budget")
         if not title or not isinstance(budget, int):
             raise FrontMatterError(f"lesson-variants: each variant needs a title and a budget in minutes: {variant}")
-        rows, elapsed = [], 0
+        rows, elapsed, days, planned = [], 0, [], set()
+
+        def end_day():
+            if elapsed > budget:
+                day = f" (day {len(days) + 1})" if days or "next day" in (variant.get("plan") or []) else ""
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} takes {elapsed} min, over its budget of {budget} min "
+                    "(the episodes' minutes come from their front matter: re-plan this variant)"
+                )
+            days.append(elapsed)
+
         for item in variant.get("plan") or []:
             match = VARIANT_ITEM.match(str(item).strip())
             if not match:
                 raise FrontMatterError(f"lesson-variants: {title}: cannot read plan item {item!r}")
+            if match.group("day"):
+                end_day()
+                elapsed = 0
+                rows.append((clock(0), None, f"Day {len(days) + 1}", None))
+                continue
             if match.group("minutes"):
                 minutes = int(match.group("minutes"))
                 rows.append((clock(elapsed), None, match.group("label") or "Break", minutes))
@@ -328,14 +351,20 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                 episode = by_number.get(match.group("episode"))
                 if episode is None:
                     raise FrontMatterError(f"lesson-variants: {title}: there is no episode {match.group('episode')}")
+                planned.add(episode.number)
                 full = match.group("part") == "full"
                 minutes = episode.minutes if full else int(episode.meta["teaching"])
                 rows.append((clock(elapsed), episode, "" if full else "teaching only", minutes))
             elapsed += minutes
-        if elapsed > budget:
-            raise FrontMatterError(f"lesson-variants: {title}: the plan takes {elapsed} min, over its budget of {budget} min")
-        parsed.append({"title": title, "budget": budget, "rows": rows, "total": elapsed,
-                       "note": variant.get("note", "")})  # fmt: skip
+        end_day()
+        covers = variant.get("covers")
+        if covers not in (None, "all"):
+            raise FrontMatterError(f"lesson-variants: {title}: 'covers' can only be 'all', not {covers!r}")
+        missing = [f"{e.number:02d}" for e in episodes if e.number not in planned]
+        if covers == "all" and missing:
+            raise FrontMatterError(f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}")
+        parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
+                       "note": variant.get("note", ""), "left_out": missing})  # fmt: skip
     return parsed
 
 
@@ -346,20 +375,27 @@ def render_variants(episodes: list[Episode], text: str) -> str:
         out += [f"### {variant['title']}", ""]
         if variant["note"]:
             out += [variant["note"], ""]
+        days = variant["days"]
+        if len(days) == 1:
+            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot"
+        else:
+            fit = f"{len(days)} days of at most {variant['budget']} minutes (" + ", ".join(
+                f"day {i}: {minutes}" for i, minutes in enumerate(days, start=1)) + ")"  # fmt: skip
         out += [
-            f"{variant['total']} minutes of a {variant['budget']}-minute slot, computed from the "
-            "episodes' timings.",
+            f"{fit}, computed from the episodes' timings.",
             "",
             "| Start | Part | Minutes |",
             "|:--|:--|--:|",
         ]
         for start, episode, label, minutes in variant["rows"]:
-            if episode is None:
+            if episode is None and minutes is None:
+                out.append(f"| | **{label}** | |")
+            elif episode is None:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
                 suffix = f" ({label})" if label else ""
                 out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |")
-        out += [f"| {clock(variant['total'])} | **Finish** | **{variant['total']}** |", ""]
+        out += [f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |", ""]
     return "\n".join(out)
 
 
