@@ -2,7 +2,8 @@
 
 Each ``check_*`` function takes the lesson's root folder and returns a list of problems (empty
 when all is well), so tests can run them on the real lesson and on deliberately broken copies.
-Run them all with ``python tools/lesson_checks.py [ROOT]``; ``check_built_site`` needs a
+Run them all with ``python tools/lesson_checks.py [ROOT]``, or some with
+``--only check_timing,check_cell_tags``; ``check_built_site`` needs a
 built site (``make site``).
 """
 
@@ -651,8 +652,17 @@ SOURCE_CHECKS = (
 
 
 def main(argv: list[str]) -> int:
+    """``python tools/lesson_checks.py [ROOT] [--only check_a,check_b]``"""
+    only = None
+    if "--only" in argv:
+        at = argv.index("--only")
+        only, argv = set(argv[at + 1].split(",")), argv[:at] + argv[at + 2 :]
     root = Path(argv[0]).resolve() if argv else Path(__file__).resolve().parents[1]
-    problems = [p for check in SOURCE_CHECKS for p in check(root)]
+    checks = [c for c in SOURCE_CHECKS if only is None or c.__name__ in only]
+    problems = [p for check in checks for p in check(root)]
+    if only is not None:
+        print("\n".join(problems) or "These lesson checks pass.")
+        return 1 if problems else 0
     html = root / "_build" / "html"
     if html.is_dir():
         problems += check_built_site(root, html)

@@ -259,6 +259,10 @@ def write_type_along(path: Path) -> Path:
     return target
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def notebook_paths(names: list[str]) -> list[Path]:
     if names:
         return [Path(n).resolve() for n in names]
@@ -352,14 +356,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
             refresh(path)
-            write_type_along(path)
+            if type_along_path(path).parent.is_dir():
+                write_type_along(path)
     elif args.command == "tidy":
         for path in notebook_paths(args.notebooks):
-            print(f"{'tidied' if tidy_file(path) else 'unchanged'} {path.relative_to(ROOT)}")
-            write_type_along(path)
+            print(f"{'tidied' if tidy_file(path) else 'unchanged'} {_shown(path)}")
+            if type_along_path(path).parent.is_dir():  # the lesson has type-along notebooks
+                write_type_along(path)
     elif args.command == "type-along":
         for path in notebook_paths(args.notebooks):
-            print(f"wrote {write_type_along(path).relative_to(ROOT)}")
+            print(f"wrote {_shown(write_type_along(path))}")
     elif args.command == "benchmark":
         return benchmark(notebook_paths(args.notebooks))
     elif args.command == "_measure":
