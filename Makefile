@@ -2,7 +2,8 @@
 #   make site   set up the pinned environment in .venv and build the site (strict)
 #   make test   set up if needed, then run the whole test suite (includes the strict build and
 #               nbval on every supported Python)
-# Other targets: refresh (re-execute notebooks, store outputs), benchmark, lock, fork, clean.
+# Other targets: refresh (re-execute notebooks, store outputs), timing, benchmark, lock, fork,
+# clean.
 #
 # Any supported Python works (pyproject.toml's requires-python: 3.11, 3.12 or 3.13); the
 # default is the `python3` on your PATH. Pick another with `make PYTHON=python3.13 site`.
@@ -13,7 +14,7 @@ BIN    := $(VENV)/bin
 # Use the environment's tools first (the notebooks' kernel is found on PATH).
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: site build test refresh benchmark lock fork clean python-ok
+.PHONY: site build test refresh timing benchmark lock fork clean python-ok
 
 # Stop at once, in one line, when PYTHON is missing or not a supported version.
 python-ok:
@@ -46,6 +47,11 @@ test: $(VENV)/.installed
 refresh: $(VENV)/.installed
 	$(BIN)/python tools/notebooks.py refresh
 	rm -rf _build/.jupyter_cache
+
+# Core prose words and live-coded lines per teaching minute, per episode, beside the
+# Carpentries anchors (the lesson check fails an episode above 53 words or 2.5 lines).
+timing: $(VENV)/.installed
+	$(BIN)/python tools/timing.py
 
 # Wall time and peak memory per notebook, then a cold and an incremental site build.
 benchmark: $(VENV)/.installed

@@ -140,3 +140,10 @@ def test_stale_setup_cell_or_error_output_fails(broken):
 def test_binder_must_install_the_notebooks_export(broken):
     (broken / "binder" / "requirements.txt").write_text("scikit-learn\n")
     assert "binder/requirements.txt is not the current export of uv.lock's 'notebooks' group: run `make lock`" in checks.check_environment_files(broken)
+
+def test_a_plan_that_outgrows_its_slot_fails(broken):
+    path = first_episode(broken)
+    path.write_text(path.read_text().replace("teaching: ", "teaching: 1", 1))  # 25 -> 125 minutes
+    problems = checks.check_variants(broken)
+    assert problems and all(p.startswith("instructors/guide.md: lesson-variants: ") for p in problems)
+    assert "re-plan this variant" in problems[0]

@@ -97,7 +97,7 @@ def test_schedule_has_running_clock_and_total(tmp_path):
     assert [(start, minutes) for start, _, minutes in rows] == [("00:00", 45), ("00:45", 70), ("01:55", 115)]
     table = lesson_meta.render_schedule(episodes)
     assert "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |" in table
-    assert "| 01:55 | **Finish** | **115 min in total** | |" in table
+    assert "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |" in table
 
 
 def test_instructor_notes_are_collected(tmp_path):
@@ -161,6 +161,9 @@ def test_variants_are_timed_from_the_episodes(tmp_path):
         (lambda t: t.replace("budget: 70", "budget: 60"), "takes 70 min, over its budget of 60 min"),
         (lambda t: t.replace('"02 teaching"', '"09 teaching"'), "there is no episode 09"),
         (lambda t: t.replace('"02 teaching"', '"02 half"'), "cannot read plan item '02 half'"),
+        (lambda t: t.replace('"02 teaching"', '"02 full"'), "takes 90 min, over its budget of 70 min .*re-plan"),
+        (lambda t: t.replace('"break 10 Coffee", "02 teaching"', '"break 10 Coffee"') + "  covers: all\n",
+         "covers all episodes but leaves out 02"),
     ],
 )
 def test_bad_variants_are_reported(tmp_path, change, problem):
@@ -175,3 +178,41 @@ def test_title_heading_is_found_outside_code_blocks_only():
     assert lesson_meta.has_title_heading(code + "\n# A title after the code\n")
     # A directive in backticks is not a code block: a heading inside it still counts.
     assert lesson_meta.has_title_heading("```{admonition} Note\n# Title\n```\n")
+
+
+def test_overview_links_the_full_and_the_type_along_notebook(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    settings = ("https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    links = lesson_meta.notebook_links(episode, *settings)
+    text = lesson_meta.render_overview(episode, links)
+    full, typed = text.split("**Type-along notebook**")
+    assert "**Full notebook**" in full and "type-along" not in full
+    assert "[Open the notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb)" in full
+    assert "[Open the type-along notebook in Binder](https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Ftype-along%2F03-counting.ipynb)" in typed
+    assert "[Open the type-along notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/type-along/03-counting.ipynb)" in typed
+    assert "{download}`Download the type-along notebook <../type-along/03-counting.ipynb>`" in typed
+    # Without a type-along notebook: the full notebook's links only, on one line.
+    alone = lesson_meta.render_overview(episode, lesson_meta.notebook_links(episode, *settings, type_along=False))
+    assert "type-along" not in alone and "**Full notebook**" not in alone
+    assert "[Read the notebook with its outputs](../notebooks/03-counting.ipynb) · [Open the notebook in Binder]" in alone
+
+
+def test_instructor_notes_list_the_live_coded_cells(tmp_path):
+    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    page = lesson_meta.render_instructor_notes([episode], {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]})
+    assert "**Live-coded cells** of `notebooks/03-counting.ipynb`" in page
+    assert "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n" in page
+    assert "No cells of the notebook are tagged `live-code` yet." in lesson_meta.render_instructor_notes([episode], {})
+    assert "Live-coded" not in lesson_meta.render_instructor_notes([episode])
+
+
+def test_a_variant_can_take_more_than_a_day(tmp_path):
+    episodes = _two_episodes(tmp_path)
+    text = "- title: Two short days\n  budget: 50\n  covers: all\n  plan: [\"01 full\", \"next day\", \"02 full\"]\n"
+    (variant,) = lesson_meta.parse_variants(text, episodes)
+    assert variant["days"] == [45, 35] and variant["total"] == 80 and variant["left_out"] == []
+    rendered = lesson_meta.render_variants(episodes, text)
+    assert "2 days of at most 50 minutes (day 1: 45, day 2: 35)" in rendered
+    assert "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |" in rendered
+    with pytest.raises(lesson_meta.FrontMatterError, match="the plan takes 80 min, over its budget of 50 min"):
+        lesson_meta.parse_variants(text.replace('"next day", ', ""), episodes)

@@ -40,8 +40,9 @@ def test_episode_pages_have_overview_links_and_keypoints(root, built_site):
         for question in episode.meta["questions"]:
             plain = re.sub(r"[*`]", "", question)
             assert plain.split()[0] in page
-        assert "Open in Colab" in page and "Open in Binder" in page
-        assert re.search(rf'href="[^"]*_downloads/[^"]+/{episode.slug}\.ipynb"', page)
+        for version in ("notebook", "type-along notebook"):  # check_built_site checks the targets
+            assert f"Open the {version} in Colab" in page and f"Open the {version} in Binder" in page
+        assert len(re.findall(rf'href="[^"]*_downloads/[^"]+/{episode.slug}\.ipynb"', page)) == 2
         # Solutions are hidden until clicked (sphinx-exercise dropdown).
         assert page.count('class="solution dropdown') == len(lesson_meta.solution_targets(episode.body))
 

@@ -2,7 +2,8 @@
 
 Each ``check_*`` function takes the lesson's root folder and returns a list of problems (empty
 when all is well), so tests can run them on the real lesson and on deliberately broken copies.
-Run them all with ``python tools/lesson_checks.py [ROOT]``; ``check_built_site`` needs a
+Run them all with ``python tools/lesson_checks.py [ROOT]``, or some with
+``--only check_timing,check_cell_tags``; ``check_built_site`` needs a
 built site (``make site``).
 """
 
@@ -21,6 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lesson_meta  # noqa: E402
 import notebooks as nbtools  # noqa: E402
+import timing  # noqa: E402
 
 MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 IMAGE_DIRECTIVE = re.compile(
@@ -382,6 +384,189 @@ def check_template(root: Path) -> list[str]:
     return problems
 
 
+#: Settings that only the lesson's own CI needs: the variables by which pytest and Hypothesis
+#: detect a CI server (Hypothesis' _CI_VARS), PYTHONDONTWRITEBYTECODE, and Hypothesis'
+#: print_blob. Learner-facing cells must not set them (plumbing cells may).
+CI_ONLY = (
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
+    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
+    "PYTHONDONTWRITEBYTECODE", "print_blob",
+)  # fmt: skip
+
+
+def _code_tokens(source: str) -> list[tuple[int, str]]:
+    """``(type, string)`` of a cell's Python tokens (IPython magics and shell lines dropped);
+    comments are not tokens here."""
+    import io
+    import tokenize
+
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline)
+        return [(t.type, t.string) for t in tokens if t.type != tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+
+
+def _calls_glue(source: str) -> bool:
+    import tokenize
+
+    tokens = _code_tokens(source)
+    return any(
+        kind == tokenize.NAME and text == "glue" and i + 1 < len(tokens) and tokens[i + 1][1] == "("
+        for i, (kind, text) in enumerate(tokens)
+    )
+
+
+def _ci_settings(source: str) -> list[str]:
+    """The CI-only settings a cell's code names (as a string or a name)."""
+    import ast
+    import tokenize
+
+    found = []
+    for kind, text in _code_tokens(source):
+        if kind == tokenize.STRING:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                continue
+            if value in CI_ONLY:
+                found.append(value)
+        elif kind == tokenize.NAME and text in CI_ONLY:
+            found.append(text)
+    return sorted(set(found))
+
+
+def check_cell_tags(root: Path) -> list[str]:
+    """The notebooks' cell tags follow CONTRIBUTING.md ("Cell tags"):
+
+    - a ``live-code`` cell is a code cell that starts with a one-line comment saying what to
+      write, and is neither optional (``going-further``), plumbing nor the set-up cell;
+    - every code cell that calls ``glue(`` is tagged ``plumbing`` or ``plumbing-shown``;
+    - plumbing cells carry the metadata of ``tools/notebooks.py tidy`` (collapsed in JupyterLab
+      and Colab, removed from the site);
+    - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
+    - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
+      only the lesson's CI needs (``CI_ONLY``).
+    """
+    import copy
+
+    problems, shown = [], []
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        rel = f"notebooks/{path.name}"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            source = "".join(cell.get("source", ""))
+            where = f"{rel}: cell {index}"
+            if nbtools.LIVE_CODE in tags:
+                first = source.split("\n", 1)[0].strip()
+                if cell["cell_type"] != "code":
+                    problems.append(f"{where} is tagged live-code but is not a code cell")
+                elif not re.match(r"^#\s*\w", first) or first.startswith("# @title"):
+                    problems.append(f"{where} is tagged live-code: its first line must be a comment saying what to write (e.g. '# Fit the forest')")
+                clash = tags & {nbtools.GOING_FURTHER, nbtools.PLUMBING, nbtools.PLUMBING_SHOWN, nbtools.SETUP_TAG}
+                if clash:
+                    problems.append(f"{where} is tagged live-code and {', '.join(sorted(clash))}: a live-coded cell is core, learner-facing code")
+            if cell["cell_type"] != "code":
+                continue
+            plumbing = tags & {nbtools.PLUMBING, nbtools.PLUMBING_SHOWN}
+            if _calls_glue(source) and not plumbing:
+                problems.append(f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)")
+            if nbtools.PLUMBING_SHOWN in tags:
+                shown.append(where)
+                if index == 0 or nb["cells"][index - 1]["cell_type"] != "markdown":
+                    problems.append(f"{where} is plumbing-shown: put a markdown cell before it that explains how its numbers reach the prose (glue)")
+            if nbtools.PLUMBING not in tags and nbtools.SETUP_TAG not in tags:
+                for setting in _ci_settings(source):
+                    problems.append(
+                        f"{where} sets {setting}, which only the lesson's CI needs: move it into a plumbing "
+                        "cell (and say in the text what learners should use in their own projects)"
+                    )
+        tidied = copy.deepcopy(nb)
+        if nbtools.tidy(tidied):
+            problems.append(f"{rel}: plumbing cells lack their metadata: run `python tools/notebooks.py tidy {rel}`")
+    if len(shown) != 1:
+        problems.append(
+            f"the lesson has {len(shown)} plumbing-shown cells ({'; '.join(shown) or 'none'}): exactly one "
+            "plumbing cell (in notebook 01) stays visible on the site, to show how numbers reach the prose"
+        )
+    return problems
+
+
+def check_type_along(root: Path) -> list[str]:
+    """Every notebook has a current type-along notebook (``type-along/NN-slug.ipynb``, written
+    by ``tools/notebooks.py type-along``), filling its blanks from the full notebook gives the
+    full notebook back (without outputs), and there is no type-along notebook without one."""
+    import nbformat
+
+    problems = []
+    sources = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    for path in sources:
+        target = root / nbtools.TYPE_ALONG / path.name
+        rel = f"{nbtools.TYPE_ALONG}/{path.name}"
+        fix = f"run `python tools/notebooks.py type-along notebooks/{path.name}`"
+        if not target.is_file():
+            problems.append(f"{rel} is missing: {fix}")
+            continue
+        if target.read_text(encoding="utf-8") != nbtools.type_along_text(path):
+            problems.append(f"{rel} is not current with notebooks/{path.name}: {fix}")
+            continue
+        full = nbformat.read(path, as_version=4)
+        filled = nbtools.fill_type_along(nbformat.read(target, as_version=4), full)
+        if filled != nbtools.strip_outputs(full):
+            problems.append(f"{rel}: filling its live-code cells from notebooks/{path.name} does not give that notebook back")
+    names = {p.name for p in sources}
+    for stray in sorted((root / nbtools.TYPE_ALONG).glob("*.ipynb")):
+        if stray.name not in names:
+            problems.append(f"{nbtools.TYPE_ALONG}/{stray.name} has no notebooks/{stray.name}: delete it")
+    return problems
+
+
+def check_variants(root: Path) -> list[str]:
+    """The delivery plans (``lesson-variants`` blocks, e.g. in instructors/guide.md) read, name
+    existing episodes and fit their budgets with the episodes' current minutes: the build
+    checks the same, this says it without a build."""
+    block = re.compile(r"^```\{lesson-variants\}[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+    try:
+        episodes = lesson_meta.load_episodes(root / "episodes")
+    except lesson_meta.FrontMatterError:
+        return []  # check_episodes reports it
+    problems = []
+    for page in [root / "index.md"] + sorted(root.glob("instructors/*.md")) + sorted(root.glob("learners/*.md")):
+        if not page.is_file():
+            continue
+        for match in block.finditer(page.read_text(encoding="utf-8")):
+            try:
+                lesson_meta.parse_variants(match.group("body"), episodes)
+            except lesson_meta.FrontMatterError as exc:
+                problems.append(f"{page.relative_to(root)}: {exc}")
+    return problems
+
+
+def check_timing(root: Path) -> list[str]:
+    """Every episode's timed core fits its declared ``teaching`` minutes at Carpentries
+    density: at most 53 core prose words and 2.5 live-coded lines per teaching minute (the
+    anchors' upper quartile; the counting is ``tools/timing.py``'s, the rules are in
+    CONTRIBUTING.md). ``python tools/timing.py`` prints the whole table."""
+    problems = []
+    for density in timing.lesson_density(root):
+        for kind, over in density.problems():
+            where = f"episodes/{density.slug}.md" if kind == "words" else f"notebooks/{density.slug}.ipynb"
+            fix = (
+                "move optional prose into a :::{going-further} block (or into a challenge, solution "
+                "or instructor note)"
+                if kind == "words"
+                else "move optional code into going-further cells, or give learners code filled in "
+                "(drop its live-code tag)"
+            )
+            problems.append(
+                f"{where}: the core is too dense for its teaching time: {over}; "
+                f"{fix}, or raise `teaching` in the front matter of episodes/{density.slug}.md"
+            )
+    return problems
+
+
 # ----------------------------------------------------------------------------- built site
 class _Page(HTMLParser):
     def __init__(self):
@@ -421,21 +606,33 @@ def check_built_site(root: Path, html: Path) -> list[str]:
         rel = page.relative_to(html)
         parser = _Page()
         parser.feed(page.read_text(encoding="utf-8"))
+        found = set()  # (kind, notebook path in the repository) of this page's notebook links
         for href in parser.links:
             if m := colab.search(href):
                 launch_links += 1
+                found.add(("Colab", unquote(m.group("path"))))
                 if not (root / unquote(m.group("path"))).is_file():
                     problems.append(f"{rel}: Colab link to missing file {m.group('path')}")
             elif m := binder.search(href):
                 launch_links += 1
                 target = unquote(m.group("path"))
                 target = re.sub(r"^(lab/tree|tree|notebooks)/", "", target)
+                found.add(("Binder", target))
                 if not (root / target).is_file():
                     problems.append(f"{rel}: Binder link to missing file {target}")
             elif not urlsplit(href).scheme and not href.startswith(("#", "mailto:")):
                 target = (page.parent / unquote(urlsplit(href).path)).resolve()
                 if urlsplit(href).path and not target.exists():
                     problems.append(f"{rel}: link to missing file {href}")
+                elif "_downloads" in target.parts and target.suffix == ".ipynb":
+                    # Which notebook is it? The type-along version has the generator's note.
+                    folder = nbtools.TYPE_ALONG if nbtools.TYPE_ALONG_NOTE in target.read_text(encoding="utf-8") else "notebooks"
+                    found.add(("download", f"{folder}/{target.name}"))
+        if rel.parts[0] == "episodes" and lesson_meta.EPISODE_NAME.match(page.stem):
+            for folder in ("notebooks", nbtools.TYPE_ALONG):
+                for kind in ("Binder", "Colab", "download"):
+                    if (kind, f"{folder}/{page.stem}.ipynb") not in found:
+                        problems.append(f"{rel}: no {kind} link to {folder}/{page.stem}.ipynb")
         for image in parser.images:
             alt = (image.get("alt") or "").strip()
             if not alt or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg|gif)", alt):
@@ -450,13 +647,22 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template,
+    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_variants,
 )  # fmt: skip
 
 
 def main(argv: list[str]) -> int:
+    """``python tools/lesson_checks.py [ROOT] [--only check_a,check_b]``"""
+    only = None
+    if "--only" in argv:
+        at = argv.index("--only")
+        only, argv = set(argv[at + 1].split(",")), argv[:at] + argv[at + 2 :]
     root = Path(argv[0]).resolve() if argv else Path(__file__).resolve().parents[1]
-    problems = [p for check in SOURCE_CHECKS for p in check(root)]
+    checks = [c for c in SOURCE_CHECKS if only is None or c.__name__ in only]
+    problems = [p for check in checks for p in check(root)]
+    if only is not None:
+        print("\n".join(problems) or "These lesson checks pass.")
+        return 1 if problems else 0
     html = root / "_build" / "html"
     if html.is_dir():
         problems += check_built_site(root, html)

@@ -1,9 +1,10 @@
 """Sphinx extension for the lesson: turns episode front matter into page furniture.
 
-* ``episodes/NN-slug.md``: inserts the title, the questions/objectives box and the notebook
-  launch links at the top, and the key points at the end (all from the front matter).
+* ``episodes/NN-slug.md``: inserts the title, the questions/objectives box and the launch and
+  download links of the notebook and its type-along version at the top, and the key points at the end (all from the front matter).
 * a ```` ```{lesson-schedule} ```` block: replaced by the schedule table (home page).
-* a ```` ```{instructor-notes} ```` block: replaced by every episode's instructor notes.
+* a ```` ```{instructor-notes} ```` block: replaced by every episode's instructor notes and
+  the list of its notebook's live-coded cells (their first comment lines).
 * a ```` ```{lesson-variants} ```` block (YAML): timed plans for delivery variants.
 * ``:::{instructor-note}``: an admonition styled for instructors.
 * ``:::{going-further} [title]``: optional material for self-paced readers, outside the
@@ -133,6 +134,23 @@ def _episodes(app: Sphinx) -> list[lesson_meta.Episode]:
     return episodes
 
 
+def _live_code(app: Sphinx, episodes: list[lesson_meta.Episode]) -> dict[str, list[str]]:
+    """Per episode, the first lines of its notebook's live-code cells (timing.py decides which
+    cells are live-coded, as for the timing check)."""
+    import json
+
+    import timing
+
+    steps = {}
+    for episode in episodes:
+        path = episode.notebook(Path(app.srcdir))
+        if path.is_file():
+            app.env.note_dependency(str(path))
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            steps[episode.slug] = [timing.first_line(cell) for cell in timing.live_code_cells(nb)]
+    return steps
+
+
 def _episode_page(app: Sphinx, docname: str, text: str) -> str:
     path = Path(app.srcdir) / f"{docname}.md"
     episode = lesson_meta.read_episode(path)
@@ -143,7 +161,14 @@ def _episode_page(app: Sphinx, docname: str, text: str) -> str:
         )
     links = None
     if episode.notebook(Path(app.srcdir)).is_file():
-        links = lesson_meta.notebook_links(episode, **_launch_settings(app))
+        typed = Path(app.srcdir) / lesson_meta.TYPE_ALONG / f"{episode.slug}.ipynb"
+        if not typed.is_file():
+            logger.warning(
+                f"episode has no type-along notebook {lesson_meta.TYPE_ALONG}/{episode.slug}.ipynb "
+                "(run `python tools/notebooks.py type-along`)",
+                location=docname,
+            )
+        links = lesson_meta.notebook_links(episode, **_launch_settings(app), type_along=typed.is_file())
     else:
         logger.warning(f"episode has no paired notebook notebooks/{episode.slug}.ipynb", location=docname)
     # Keep the front matter (Sphinx reads it as page metadata); put our furniture around the body.
@@ -163,7 +188,8 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             text = _episode_page(app, docname, text)
         for name, render in (
             ("lesson-schedule", lambda episodes, _body: lesson_meta.render_schedule(episodes)),
-            ("instructor-notes", lambda episodes, _body: lesson_meta.render_instructor_notes(episodes)),
+            ("instructor-notes", lambda episodes, _body: lesson_meta.render_instructor_notes(
+                episodes, _live_code(app, episodes))),
             ("lesson-variants", lesson_meta.render_variants),
         ):
             pattern = re.compile(PLACEHOLDER % re.escape(name), re.MULTILINE | re.DOTALL)

@@ -148,14 +148,19 @@ def render_overview(episode: Episode, links: dict[str, str] | None = None) -> st
         "",
     ]
     if links:
-        parts += [
-            ":::{admonition} Follow along in the notebook",
-            ":class: lesson-notebook",
-            "",
-            " · ".join(links.values()),
-            ":::",
-            "",
-        ]
+        full = [v for k, v in links.items() if not k.startswith("type-along")]
+        typed = [v for k, v in links.items() if k.startswith("type-along")]
+        parts += [":::{admonition} Follow along in the notebook", ":class: lesson-notebook", ""]
+        if typed:
+            parts += [
+                "**Full notebook**, every cell filled in: " + " · ".join(full),
+                "",
+                "**Type-along notebook**, for the workshop: the cells the instructor live-codes are "
+                "empty but for a comment saying what to type. " + " · ".join(typed),
+            ]
+        else:
+            parts.append(" · ".join(full))
+        parts += [":::", ""]
     return "\n".join(parts)
 
 
@@ -174,24 +179,43 @@ def render_keypoints(episode: Episode) -> str:
     )
 
 
+TYPE_ALONG = "type-along"  # the folder of the type-along notebooks (tools/notebooks.py)
+
+
 def notebook_links(
-    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str
+    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str,
+    type_along: bool = True,
 ) -> dict[str, str]:
-    """MyST links to the paired notebook: rendered page, Binder, Colab and a download."""
-    nb = f"notebooks/{episode.slug}.ipynb"
+    """MyST links to the paired notebook (rendered page, Binder, Colab, download) and, when
+    ``type_along``, to its type-along version (Binder, Colab, download); keys of the latter
+    start with ``type-along``."""
     repo = repository_url.rstrip("/")
     owner_repo = repo.split("github.com/", 1)[-1]
-    binder = (
-        f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
-        f"?urlpath={quote('lab/tree/' + nb, safe='')}"
-    )
-    colab = f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
-    return {
+
+    def launch(nb: str) -> tuple[str, str]:
+        binder = (
+            f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
+            f"?urlpath={quote('lab/tree/' + nb, safe='')}"
+        )
+        return binder, f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
+
+    nb = f"notebooks/{episode.slug}.ipynb"
+    binder, colab = launch(nb)
+    links = {
         "page": f"[Read the notebook with its outputs](../{nb})",
-        "binder": f"[Open in Binder]({binder})",
-        "colab": f"[Open in Colab]({colab})",
+        "binder": f"[Open the notebook in Binder]({binder})",
+        "colab": f"[Open the notebook in Colab]({colab})",
         "download": f"{{download}}`Download the notebook <../{nb}>`",
     }
+    if type_along:
+        typed = f"{TYPE_ALONG}/{episode.slug}.ipynb"
+        binder, colab = launch(typed)
+        links |= {
+            "type-along binder": f"[Open the type-along notebook in Binder]({binder})",
+            "type-along colab": f"[Open the type-along notebook in Colab]({colab})",
+            "type-along download": f"{{download}}`Download the type-along notebook <../{typed}>`",
+        }
+    return links
 
 
 def clock(minutes: int) -> str:
@@ -216,7 +240,11 @@ def render_schedule(episodes: list[Episode]) -> str:
     ]
     for start, episode, minutes in schedule_rows(episodes):
         if episode is None:
-            lines.append(f"| {start} | **Finish** | **{minutes} min in total** | |")
+            teaching = sum(int(e.meta["teaching"]) for e in episodes)
+            lines.append(
+                f"| {start} | **Finish** | **{minutes} min in total** "
+                f"({teaching} teaching + {minutes - teaching} exercises) | |"
+            )
             continue
         questions = "<br>".join(episode.meta["questions"])
         lines.append(
@@ -232,8 +260,10 @@ def instructor_notes(body: str) -> list[str]:
     return [m.group("body").strip("\n") for m in INSTRUCTOR_NOTE.finditer(body)]
 
 
-def render_instructor_notes(episodes: list[Episode]) -> str:
-    """MyST for the instructor-notes page: per episode, its timing and its notes."""
+def render_instructor_notes(episodes: list[Episode], live_code: dict[str, list[str]] | None = None) -> str:
+    """MyST for the instructor-notes page: per episode, its timing, its notes and (from
+    ``live_code``, slug -> the first comment lines of the notebook's live-code cells) what to
+    live-code."""
     out = []
     for episode in episodes:
         out += [
@@ -248,20 +278,41 @@ def render_instructor_notes(episodes: list[Episode]) -> str:
             out += [":::{admonition} Note", ":class: instructor-note", "", note, ":::", ""]
         if not notes:
             out += ["No instructor notes yet.", ""]
+        if live_code is not None:
+            steps = live_code.get(episode.slug, [])
+            if steps:
+                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb` (tag `live-code`; "
+                        "learners type them into the type-along notebook):", ""]  # fmt: skip
+                out += [f"{i}. {_comment_text(step)}" for i, step in enumerate(steps, start=1)]
+                out.append("")
+            else:
+                out += ["No cells of the notebook are tagged `live-code` yet.", ""]
     return "\n".join(out)
 
 
+def _comment_text(line: str) -> str:
+    """A live-code cell's first line as inline code, exactly as learners see it (a code span
+    needs no escaping; a longer backtick fence holds any backticks in the comment)."""
+    text = line.strip()
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+
 # --------------------------------------------------------------------------- delivery variants
-VARIANT_ITEM = re.compile(r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?)$")
+VARIANT_ITEM = re.compile(
+    r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?|(?P<day>next day))$"
+)
 
 
 def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
     """Read delivery variants (YAML) and check them against the episodes' timings.
 
-    Each variant has a ``title``, a ``budget`` in minutes and a ``plan``: a list of items
-    ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the challenges
-    become homework) or ``"break N [label]"``. Raises FrontMatterError when an item is
-    malformed, names an unknown episode, or the plan does not fit its budget.
+    Each variant has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
+    items ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the
+    challenges become homework), ``"break N [label]"`` or ``"next day"`` (the clock starts
+    again; each day must fit the budget). ``covers: all`` asks that every episode is in the
+    plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
+    does not fit the budget, or an episode that should be covered is not.
     """
     by_number = {f"{e.number:02d}": e for e in episodes}
     try:
@@ -273,11 +324,26 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
         title, budget = variant.get("title"), variant.get("budget")
         if not title or not isinstance(budget, int):
             raise FrontMatterError(f"lesson-variants: each variant needs a title and a budget in minutes: {variant}")
-        rows, elapsed = [], 0
+        rows, elapsed, days, planned = [], 0, [], set()
+
+        def end_day():
+            if elapsed > budget:
+                day = f" (day {len(days) + 1})" if days or "next day" in (variant.get("plan") or []) else ""
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} takes {elapsed} min, over its budget of {budget} min "
+                    "(the episodes' minutes come from their front matter: re-plan this variant)"
+                )
+            days.append(elapsed)
+
         for item in variant.get("plan") or []:
             match = VARIANT_ITEM.match(str(item).strip())
             if not match:
                 raise FrontMatterError(f"lesson-variants: {title}: cannot read plan item {item!r}")
+            if match.group("day"):
+                end_day()
+                elapsed = 0
+                rows.append((clock(0), None, f"Day {len(days) + 1}", None))
+                continue
             if match.group("minutes"):
                 minutes = int(match.group("minutes"))
                 rows.append((clock(elapsed), None, match.group("label") or "Break", minutes))
@@ -285,14 +351,20 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                 episode = by_number.get(match.group("episode"))
                 if episode is None:
                     raise FrontMatterError(f"lesson-variants: {title}: there is no episode {match.group('episode')}")
+                planned.add(episode.number)
                 full = match.group("part") == "full"
                 minutes = episode.minutes if full else int(episode.meta["teaching"])
                 rows.append((clock(elapsed), episode, "" if full else "teaching only", minutes))
             elapsed += minutes
-        if elapsed > budget:
-            raise FrontMatterError(f"lesson-variants: {title}: the plan takes {elapsed} min, over its budget of {budget} min")
-        parsed.append({"title": title, "budget": budget, "rows": rows, "total": elapsed,
-                       "note": variant.get("note", "")})  # fmt: skip
+        end_day()
+        covers = variant.get("covers")
+        if covers not in (None, "all"):
+            raise FrontMatterError(f"lesson-variants: {title}: 'covers' can only be 'all', not {covers!r}")
+        missing = [f"{e.number:02d}" for e in episodes if e.number not in planned]
+        if covers == "all" and missing:
+            raise FrontMatterError(f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}")
+        parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
+                       "note": variant.get("note", ""), "left_out": missing})  # fmt: skip
     return parsed
 
 
@@ -303,20 +375,27 @@ def render_variants(episodes: list[Episode], text: str) -> str:
         out += [f"### {variant['title']}", ""]
         if variant["note"]:
             out += [variant["note"], ""]
+        days = variant["days"]
+        if len(days) == 1:
+            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot"
+        else:
+            fit = f"{len(days)} days of at most {variant['budget']} minutes (" + ", ".join(
+                f"day {i}: {minutes}" for i, minutes in enumerate(days, start=1)) + ")"  # fmt: skip
         out += [
-            f"{variant['total']} minutes of a {variant['budget']}-minute slot, computed from the "
-            "episodes' timings.",
+            f"{fit}, computed from the episodes' timings.",
             "",
             "| Start | Part | Minutes |",
             "|:--|:--|--:|",
         ]
         for start, episode, label, minutes in variant["rows"]:
-            if episode is None:
+            if episode is None and minutes is None:
+                out.append(f"| | **{label}** | |")
+            elif episode is None:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
                 suffix = f" ({label})" if label else ""
                 out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |")
-        out += [f"| {clock(variant['total'])} | **Finish** | **{variant['total']}** |", ""]
+        out += [f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |", ""]
     return "\n".join(out)
 
 

@@ -4,6 +4,8 @@
     python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
     python tools/notebooks.py setup-cell               # print the shared set-up cell
     python tools/notebooks.py setup [NOTEBOOK ...]     # rewrite the set-up cells (no execution)
+    python tools/notebooks.py tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
+    python tools/notebooks.py type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
 
 Every notebook starts with the same set-up cell, rendered here from two sources: the
 repository URL in ``_config.yml`` and pyproject.toml (the pins of the ``notebooks`` group and
@@ -36,6 +38,16 @@ COLAB_UPGRADES = {
     "anyio": "Colab's anyio 4.14 has a pytest plugin that cannot load under pytest 9.2",
 }
 SETUP_TAG = "lesson-setup"
+# Cell tags that authors set (CONTRIBUTING.md, "Cell tags"); `tidy` and `refresh` turn them into
+# the metadata that JupyterLab, Colab and the site read.
+LIVE_CODE = "live-code"            # the instructor types it live; learners type along
+GOING_FURTHER = "going-further"    # optional material, outside the timed core
+PLUMBING = "plumbing"              # exists for the site (glue calls, hidden claim checks)
+PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
+REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
+# Colab collapses a code cell only in "form" view, which needs a "# @title" line: Colab then
+# shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
+PLUMBING_TITLE = "# @title For the lesson's web pages (glue, checks): run it, no need to read it"
 BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
 
 
@@ -163,6 +175,162 @@ except ModuleNotFoundError as error:
 lessonkit.check_environment(PINNED)'''
 
 
+def _source(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def tidy(nb) -> bool:
+    """Apply the cell-tag rules to a notebook (in place); return whether anything changed.
+
+    A ``plumbing`` cell is collapsed in JupyterLab (``metadata.jupyter.source_hidden``) and in
+    Colab (``metadata.cellView = "form"`` and a first line ``PLUMBING_TITLE``), and removed from
+    the site (tag ``remove-cell``). A ``plumbing-shown`` cell, or a cell that lost its
+    ``plumbing`` tag, gets none of that (the rule undoes what it added).
+    """
+    before = json.dumps(nb, sort_keys=True)
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.setdefault("metadata", {})
+        tags = list(meta.get("tags", []))
+        source = _source(cell)
+        lines = source.split("\n")
+        titled = lines[0] == PLUMBING_TITLE
+        if PLUMBING in tags and PLUMBING_SHOWN not in tags:
+            meta.setdefault("jupyter", {})["source_hidden"] = True
+            meta["cellView"] = "form"
+            if REMOVE_CELL not in tags:
+                tags.append(REMOVE_CELL)
+            if not titled:
+                source = PLUMBING_TITLE + "\n" + source
+        elif titled or meta.get("cellView") == "form":
+            # No longer (hidden) plumbing: undo the rule's own changes.
+            meta.pop("cellView", None)
+            jupyter = meta.get("jupyter", {})
+            jupyter.pop("source_hidden", None)
+            if not jupyter:
+                meta.pop("jupyter", None)
+            if titled:
+                source = "\n".join(lines[1:])
+                if REMOVE_CELL in tags:
+                    tags.remove(REMOVE_CELL)
+        if tags:
+            meta["tags"] = tags
+        if source != _source(cell):
+            cell["source"] = source
+    return json.dumps(nb, sort_keys=True) != before
+
+
+def tidy_file(path: Path) -> bool:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    changed = tidy(nb)
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+# ----------------------------------------------------------------------------- type-along
+#: Where the type-along notebooks live: a folder next to notebooks/, so that a type-along
+#: notebook opened from a clone or on Binder finds ../data and ../template exactly as the full
+#: one does (lessonkit's loader searches ./data and ../data); in Colab the set-up cell
+#: downloads the data as for the full notebook. Not part of the site (_config.yml excludes it)
+#: nor of nbval (the tests run notebooks/NN-*.ipynb).
+TYPE_ALONG = "type-along"
+TYPE_ALONG_NOTE = "type-along-note"  # the tag of the one cell the generator adds
+
+
+def type_along_path(path: Path) -> Path:
+    """``notebooks/NN-slug.ipynb`` -> ``type-along/NN-slug.ipynb`` (same lesson root)."""
+    return path.resolve().parent.parent / TYPE_ALONG / path.name
+
+
+def type_along(nb, name: str = "NN-slug.ipynb"):
+    """The type-along version of a full notebook (a new notebook; ``nb`` is not changed).
+
+    Every ``live-code`` cell keeps only its first line (the comment saying what to type);
+    everything else stays; outputs and execution counts are stripped. A markdown cell
+    (tag ``type-along-note``) after the title says what this notebook is.
+    """
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        cell.get("metadata", {}).pop("execution", None)
+        if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = _source(cell).split("\n", 1)[0]
+    first = out["cells"][0] if out["cells"] else None
+    title = 1 if first is not None and first.get("cell_type") == "markdown" else 0
+    prefix = str(first.get("id", "nb"))[:2] if first is not None else "nb"
+    note = {
+        "cell_type": "markdown",
+        "id": f"{prefix}-type-along",
+        "metadata": {"tags": [TYPE_ALONG_NOTE]},
+        "source": (
+            "**Type-along version.** The cells the instructor live-codes are empty but for a "
+            "comment saying what to write: type the code under the comment as you follow along. "
+            "Everything else (set-up, data loading, plotting) is filled in; run it as it comes. "
+            "The full notebook, with every cell and its outputs, is "
+            f"`notebooks/{name}` in the lesson."
+        ),
+    }
+    out["cells"].insert(title, note)
+    import nbformat
+
+    return nbformat.from_dict(out)
+
+
+def fill_type_along(typed, full):
+    """Fill a type-along notebook's blanks from the full notebook (for the round-trip test):
+    drop the note, give each live-code cell the full notebook's source (matched by cell id)."""
+    import copy
+
+    sources = {cell.get("id"): _source(cell) for cell in full["cells"]}
+    out = copy.deepcopy(typed)
+    out["cells"] = [c for c in out["cells"] if TYPE_ALONG_NOTE not in c.get("metadata", {}).get("tags", [])]
+    for cell in out["cells"]:
+        if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = sources.get(cell.get("id"), _source(cell))
+    return out
+
+
+def strip_outputs(nb):
+    """A copy of a notebook without outputs, execution counts or execution timings."""
+    import copy
+
+    out = copy.deepcopy(nb)
+    for cell in out["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            cell.get("metadata", {}).pop("execution", None)
+    return out
+
+
+def type_along_text(path: Path) -> str:
+    """The type-along notebook of ``path``, as the text that `type-along` writes."""
+    import nbformat
+
+    nb = type_along(nbformat.read(path, as_version=4), path.name)
+    return nbformat.writes(nbformat.from_dict(nb)) + "\n"
+
+
+def write_type_along(path: Path) -> Path:
+    target = type_along_path(path)
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(type_along_text(path), encoding="utf-8")
+    return target
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def notebook_paths(names: list[str]) -> list[Path]:
     if names:
         return [Path(n).resolve() for n in names]
@@ -191,14 +359,18 @@ def put_setup_cell(nb, path: Path) -> None:
 
 
 def write_setup_cells(paths: list[Path]) -> None:
-    """Rewrite the set-up cell of each notebook in place, without executing anything (its
-    outputs are empty in the lesson's environment): after a change of address or pins."""
+    """Rewrite the set-up cell of each notebook (and of its type-along version) in place,
+    without executing anything (its outputs are empty in the lesson's environment): after a
+    change of address or pins."""
     import nbformat
 
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         put_setup_cell(nb, path)
+        tidy(nb)
         nbformat.write(nb, path)
+        if type_along_path(path).parent.is_dir():
+            write_type_along(path)
 
 
 def refresh(path: Path) -> None:
@@ -208,6 +380,7 @@ def refresh(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     put_setup_cell(nb, path)
+    tidy(nb)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
@@ -270,7 +443,7 @@ def benchmark(paths: list[Path]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["refresh", "benchmark", "setup-cell", "setup", "_measure"])
+    parser.add_argument("command", choices=["refresh", "tidy", "type-along", "benchmark", "setup-cell", "setup", "_measure"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "setup-cell":
@@ -280,6 +453,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
             refresh(path)
+            if type_along_path(path).parent.is_dir():
+                write_type_along(path)
+    elif args.command == "tidy":
+        for path in notebook_paths(args.notebooks):
+            print(f"{'tidied' if tidy_file(path) else 'unchanged'} {_shown(path)}")
+            if type_along_path(path).parent.is_dir():  # the lesson has type-along notebooks
+                write_type_along(path)
+    elif args.command == "type-along":
+        for path in notebook_paths(args.notebooks):
+            print(f"wrote {_shown(write_type_along(path))}")
     elif args.command == "benchmark":
         return benchmark(notebook_paths(args.notebooks))
     elif args.command == "_measure":
