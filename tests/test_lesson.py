@@ -147,3 +147,14 @@ def test_a_plan_that_outgrows_its_slot_fails(broken):
     problems = checks.check_variants(broken)
     assert problems and all(p.startswith("instructors/guide.md: lesson-variants: ") for p in problems)
     assert "re-plan this variant" in problems[0]
+
+
+def test_colab_times_must_cover_every_notebook_and_meet_the_targets(broken):
+    page = broken / "instructors" / "execution-statistics.md"
+    text = page.read_text()
+    first = sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))[0].name
+    row = next(line for line in text.splitlines() if line.startswith(f"| {first} |"))
+    page.write_text(text.replace(row, f"| {first} | 75 | 2 | 3.0 |"))
+    assert any(f"{first} on Colab: set-up 75 s with 2 restarts" in p for p in checks.check_colab_times(broken))
+    page.write_text(text.replace(row + "\n", ""))
+    assert any(f"no Colab set-up time for {first}" in p for p in checks.check_colab_times(broken))
