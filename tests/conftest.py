@@ -58,11 +58,18 @@ def _start_build() -> subprocess.Popen:
 def pytest_collection_modifyitems(session, config, items):
     """Tests of the built site go last, and the build starts now, in the background: it
     executes the notebooks one at a time, so it overlaps with the other tests' runs instead of
-    leaving a core idle."""
+    leaving a core idle. Likewise every test module with a ``start_early(tmp_path_factory)``
+    function gets it called now (once): the installs of the Binder and Setup-page tests wait
+    on the network more than on the processor, so they run beside the notebook runs."""
     needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
     if needs_site and not config.option.collectonly:
         items[:] = [item for item in items if item not in needs_site] + needs_site
         _start_build()
+    if not config.option.collectonly:
+        modules = {item.module for item in items if getattr(item, "module", None) is not None}
+        for module in sorted(modules, key=lambda m: m.__name__):
+            if hasattr(module, "start_early"):
+                module.start_early(config._tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

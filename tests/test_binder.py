@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,21 @@ import emulate  # noqa: E402
 NOTEBOOK = "notebooks/01-why-reproducibility.ipynb"
 
 
+_EARLY: dict[str, Future] = {}
+
+
+def start_early(tmp_path_factory) -> None:
+    """Called by conftest when the tests are collected: the image builds in the background."""
+    if "image" not in _EARLY:
+        pool = ThreadPoolExecutor(max_workers=1)
+        _EARLY["image"] = pool.submit(emulate.build_binder, tmp_path_factory.mktemp("binder"))
+        pool.shutdown(wait=False)
+
+
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    return emulate.build_binder(tmp_path_factory.mktemp("binder"))
+    start_early(tmp_path_factory)  # when run without conftest's collection hook
+    return _EARLY["image"].result()
 
 
 def test_binder_environment_has_no_broken_requirements(image):

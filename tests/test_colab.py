@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -43,10 +43,23 @@ def _session_run(notebook: Path, workdir: Path, sources: dict[str, str]) -> dict
     return {"first": first, "nbval": nbval}
 
 
+_EARLY: dict[str, Future] = {}
+
+
+def start_early(tmp_path_factory=None) -> None:
+    """Called by conftest when the tests are collected: the base environment (Colab's
+    packages) is built in the background, or found current."""
+    if "base" not in _EARLY:
+        pool = ThreadPoolExecutor(max_workers=1)
+        _EARLY["base"] = pool.submit(emulate.colab_base)
+        pool.shutdown(wait=False)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """One fresh session per notebook, two at a time; started when the first test needs them."""
-    emulate.colab_base()  # build (or reuse) the base environment once, before the pool
+    start_early()  # when run without conftest's collection hook
+    _EARLY["base"].result()  # build (or reuse) the base environment once, before the pool
     with emulate.serve_data() as data_url:
         sources = emulate.colab_sources(data_url)
         pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))

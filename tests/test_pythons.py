@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -64,11 +64,24 @@ def run_env(version: str) -> dict[str, str]:
     return clean_env()
 
 
+_EARLY: dict[str, Future] = {}
+
+
+def start_early(tmp_path_factory=None) -> None:
+    """Called by conftest when the tests are collected: the other Pythons' environments are
+    built in the background (uv mostly downloads and links files)."""
+    if "venvs" not in _EARLY:
+        pool = ThreadPoolExecutor(max_workers=1)
+        _EARLY["venvs"] = pool.submit(lambda: {version: build_environment(version) for version in OTHERS})
+        pool.shutdown(wait=False)
+
+
 @pytest.fixture(scope="module")
 def runs():
     """Build each other Python's environment, then start every nbval run (one per core)."""
+    start_early()  # when run without conftest's collection hook
     venvs = {HERE: Path(sys.executable).parents[1]}
-    venvs.update({version: build_environment(version) for version in OTHERS})
+    venvs.update(_EARLY["venvs"].result())
     pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
     jobs = {
         (version, nb.name): pool.submit(nbval, venvs[version], nb, run_env(version))

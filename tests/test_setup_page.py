@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,13 +47,11 @@ def test_option_1_names_the_steps_the_test_relies_on():
     assert commands[-1] == "jupyter lab notebooks/"
 
 
-def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
+def install_option_1(tmp_path: Path) -> dict:
+    """Option 1's commands but the last, in an empty folder (the slow part: pip installs)."""
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
     other = [v for v in pythons.supported() if v != here][-1]
-    try:
-        python = pythons.find(other)
-    except SystemExit as stop:
-        pytest.fail(str(stop), pytrace=False)
+    python = pythons.find(other)  # SystemExit (with the install command) when it cannot be had
     shims = tmp_path / "bin"
     shims.mkdir()
     (shims / "python3").symlink_to(python)
@@ -74,6 +73,29 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path):
     learner.mkdir()
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(install)], cwd=learner, env=env,
                             capture_output=True, text=True, timeout=1500)  # fmt: skip
+    return {"result": result, "learner": learner, "folder": folder, "env": env, "other": other,
+            "commands": commands}
+
+
+_EARLY: dict[str, Future] = {}
+
+
+def start_early(tmp_path_factory) -> None:
+    """Called by conftest when the tests are collected: the install runs in the background."""
+    if "install" not in _EARLY:
+        pool = ThreadPoolExecutor(max_workers=1)
+        _EARLY["install"] = pool.submit(install_option_1, tmp_path_factory.mktemp("setup-page"))
+        pool.shutdown(wait=False)
+
+
+def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path_factory, tmp_path):
+    start_early(tmp_path_factory)  # when run without conftest's collection hook
+    try:
+        installed = _EARLY["install"].result()
+    except SystemExit as stop:
+        pytest.fail(str(stop), pytrace=False)
+    result, learner, folder = installed["result"], installed["learner"], installed["folder"]
+    env, other, commands = installed["env"], installed["other"], installed["commands"]
     report = (result.stdout + result.stderr)[-5000:]
     assert result.returncode == 0, report
     assert "All good: you are ready for the lesson." in result.stdout, report

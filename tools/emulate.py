@@ -398,7 +398,10 @@ async def _run_through_server(base: str, token: str, path: str) -> list[str]:
             "content": {"code": source, "silent": False, "store_history": True,
                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
         }))  # fmt: skip
-        while True:
+        # Done when the shell has replied and the kernel is idle again: the iopub "idle" status
+        # comes after the cell's last output, while the reply (another channel) may come first.
+        replied = idle = False
+        while not (replied and idle):
             message = json.loads(await asyncio.wait_for(channel.read_message(), timeout=300))
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -408,7 +411,9 @@ async def _run_through_server(base: str, token: str, path: str) -> list[str]:
             elif kind == "error":
                 errors.append(f"cell {index}: {message['content']['ename']}: {message['content']['evalue']}")
             elif kind == "execute_reply":
-                break
+                replied = True
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
         if errors:
             break
     channel.close()
