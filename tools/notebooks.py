@@ -251,12 +251,16 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
     """The type-along version of a full notebook (a new notebook; ``nb`` is not changed).
 
     Every ``live-code`` cell keeps only its first line (the comment saying what to type);
-    everything else stays; outputs and execution counts are stripped. A markdown cell
-    (tag ``type-along-note``) after the title says what this notebook is.
+    ``plumbing`` cells (glue and claim checks, for the site) are left out: they use the names
+    of the full notebook's code, which learners type their own way; everything else stays;
+    outputs and execution counts are stripped. A markdown cell (tag ``type-along-note``) after
+    the title says what this notebook is.
     """
     import copy
 
     out = copy.deepcopy(nb)
+    out["cells"] = [c for c in out["cells"] if PLUMBING not in c.get("metadata", {}).get("tags", [])
+                    or PLUMBING_SHOWN in c.get("metadata", {}).get("tags", [])]  # fmt: skip
     for cell in out["cells"]:
         if cell.get("cell_type") != "code":
             continue
@@ -288,7 +292,8 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
 
 def fill_type_along(typed, full):
     """Fill a type-along notebook's blanks from the full notebook (for the round-trip test):
-    drop the note, give each live-code cell the full notebook's source (matched by cell id)."""
+    drop the note, give each live-code cell the full notebook's source (matched by cell id),
+    and put the plumbing cells back after the cell they followed."""
     import copy
 
     sources = {cell.get("id"): _source(cell) for cell in full["cells"]}
@@ -297,6 +302,14 @@ def fill_type_along(typed, full):
     for cell in out["cells"]:
         if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
             cell["source"] = sources.get(cell.get("id"), _source(cell))
+    kept = {cell.get("id") for cell in out["cells"]}
+    cells, previous = list(out["cells"]), None
+    for cell in full["cells"]:
+        if cell.get("id") not in kept:  # a plumbing cell: after its predecessor in the full notebook
+            at = 0 if previous is None else next(i for i, c in enumerate(cells) if c.get("id") == previous) + 1
+            cells.insert(at, strip_outputs({"cells": [copy.deepcopy(cell)]})["cells"][0])
+        previous = cell.get("id")
+    out["cells"] = cells
     return out
 
 
