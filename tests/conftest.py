@@ -35,6 +35,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+#: How many notebook runs the parallel test modules start at once: one more than the cores, as
+#: each run also waits (kernel start, subprocesses, installs) and would leave a core idle.
+RUNS_AT_ONCE = (os.cpu_count() or 2) + 1
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

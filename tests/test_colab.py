@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import clean_env
+from conftest import RUNS_AT_ONCE, clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -62,7 +62,7 @@ def runs(tmp_path_factory):
     _EARLY["base"].result()  # build (or reuse) the base environment once, before the pool
     with emulate.serve_data() as data_url:
         sources = emulate.colab_sources(data_url)
-        pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+        pool = ThreadPoolExecutor(max_workers=RUNS_AT_ONCE)
         jobs = {nb.name: pool.submit(_session_run, nb, tmp_path_factory.mktemp(f"colab-{nb.stem[:2]}"), sources)
                 for nb in NOTEBOOKS}  # fmt: skip
         yield jobs

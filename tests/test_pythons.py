@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import clean_env
+from conftest import RUNS_AT_ONCE, clean_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -82,7 +82,7 @@ def runs():
     start_early()  # when run without conftest's collection hook
     venvs = {HERE: Path(sys.executable).parents[1]}
     venvs.update(_EARLY["venvs"].result())
-    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    pool = ThreadPoolExecutor(max_workers=RUNS_AT_ONCE)
     jobs = {
         (version, nb.name): pool.submit(nbval, venvs[version], nb, run_env(version))
         for version in pythons.supported() for nb in NOTEBOOKS

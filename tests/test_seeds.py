@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import RUNS_AT_ONCE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -55,7 +56,7 @@ def seed_runs(request):
         for item in request.session.items
         if getattr(item, "originalname", None) == "test_claims_hold_for_another_seed"
     }
-    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    pool = ThreadPoolExecutor(max_workers=RUNS_AT_ONCE)
     jobs = {(nb.name, seed): pool.submit(_execute, nb, seed) for seed in SEEDS for nb in NOTEBOOKS if (nb.name, seed) in wanted}
     yield jobs
     pool.shutdown(wait=True)
