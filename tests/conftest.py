@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 import sys
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def clean_env(**extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+def in_background(function, *args) -> Future:
+    """Start ``function(*args)`` in a thread of its own now; its future gives the result (or
+    raises what it raised). The ``start_early`` functions of the test modules use it."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(function, *args)
+    pool.shutdown(wait=False)
+    return future
 
 
 #: How many notebook runs the parallel test modules start at once: one more than the cores, as

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
+from conftest import in_background
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -30,9 +31,7 @@ _EARLY: dict[str, Future] = {}
 def start_early(tmp_path_factory) -> None:
     """Called by conftest when the tests are collected: the image builds in the background."""
     if "image" not in _EARLY:
-        pool = ThreadPoolExecutor(max_workers=1)
-        _EARLY["image"] = pool.submit(emulate.build_binder, tmp_path_factory.mktemp("binder"))
-        pool.shutdown(wait=False)
+        _EARLY["image"] = in_background(emulate.build_binder, tmp_path_factory.mktemp("binder"))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import RUNS_AT_ONCE, clean_env
+from conftest import RUNS_AT_ONCE, clean_env, in_background
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -50,9 +50,7 @@ def start_early(tmp_path_factory=None) -> None:
     """Called by conftest when the tests are collected: the base environment (Colab's
     packages) is built in the background, or found current."""
     if "base" not in _EARLY:
-        pool = ThreadPoolExecutor(max_workers=1)
-        _EARLY["base"] = pool.submit(emulate.colab_base)
-        pool.shutdown(wait=False)
+        _EARLY["base"] = in_background(emulate.colab_base)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +96,7 @@ def _point_kernel(session: emulate.ColabSession, **env: str) -> None:
 
 def test_colab_without_network_says_so_and_changes_nothing(tmp_path):
     notebook = NOTEBOOKS[0]
-    closed = f"http://127.0.0.1:{emulate.closed_port()}"
+    closed = f"http://127.0.0.1:{emulate.free_port()}"
     offline = {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": f"{closed}/simple", "PIP_RETRIES": "0",
                "UV_DEFAULT_INDEX": f"{closed}/simple", "LESSON_REPOSITORY": f"{closed}/easy-wins"}  # fmt: skip
     session = emulate.colab_session(notebook, tmp_path, **offline)

@@ -6,7 +6,7 @@ in tests/test_colab.py; the runs on every supported Python in tests/test_pythons
 
 from __future__ import annotations
 
-import socket
+import sys
 from pathlib import Path
 
 import nbformat
@@ -15,13 +15,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import emulate  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _run_alone(tmp_path: Path, monkeypatch, **env: str) -> str:
@@ -39,7 +36,7 @@ def _run_alone(tmp_path: Path, monkeypatch, **env: str) -> str:
 
 
 def test_unreachable_data_source_gives_a_clear_error(tmp_path, monkeypatch):
-    url = f"http://127.0.0.1:{_closed_port()}/data"
+    url = f"http://127.0.0.1:{emulate.free_port()}/data"
     message = _run_alone(tmp_path, monkeypatch, LESSON_DATA_URL=url)
     assert "DataFileMissingError" in message
     assert f"Could not download 'penguins.csv' from {url}/penguins.csv" in message

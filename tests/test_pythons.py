@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import RUNS_AT_ONCE, clean_env
+from conftest import RUNS_AT_ONCE, clean_env, in_background
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -71,9 +71,7 @@ def start_early(tmp_path_factory=None) -> None:
     """Called by conftest when the tests are collected: the other Pythons' environments are
     built in the background (uv mostly downloads and links files)."""
     if "venvs" not in _EARLY:
-        pool = ThreadPoolExecutor(max_workers=1)
-        _EARLY["venvs"] = pool.submit(lambda: {version: build_environment(version) for version in OTHERS})
-        pool.shutdown(wait=False)
+        _EARLY["venvs"] = in_background(lambda: {version: build_environment(version) for version in OTHERS})
 
 
 @pytest.fixture(scope="module")

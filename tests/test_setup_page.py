@@ -15,11 +15,11 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import clean_env
+from conftest import clean_env, in_background
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -83,9 +83,7 @@ _EARLY: dict[str, Future] = {}
 def start_early(tmp_path_factory) -> None:
     """Called by conftest when the tests are collected: the install runs in the background."""
     if "install" not in _EARLY:
-        pool = ThreadPoolExecutor(max_workers=1)
-        _EARLY["install"] = pool.submit(install_option_1, tmp_path_factory.mktemp("setup-page"))
-        pool.shutdown(wait=False)
+        _EARLY["install"] = in_background(install_option_1, tmp_path_factory.mktemp("setup-page"))
 
 
 def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path_factory, tmp_path):

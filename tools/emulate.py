@@ -47,6 +47,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402
 import pythons  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,13 +124,6 @@ def serve_data():
     finally:
         server.shutdown()
         server.server_close()
-
-
-def closed_port() -> int:
-    """A loopback port where nothing listens (for "no network" runs)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,11 +211,7 @@ def run_setup_cell(session: ColabSession, notebook_name: str) -> SetupRun:
         if manager.has_kernel:
             manager.shutdown_kernel(now=True)
     cell = nb.cells[0]
-    timing = cell.metadata.get("execution", {})
-    began, ended = timing["iopub.execute_input"], timing["shell.execute_reply"]
-    from datetime import datetime
-
-    seconds = (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(began.rstrip("Z"))).total_seconds()
+    seconds = notebooks.cell_seconds(cell)
     error, text = None, []
     for output in cell.outputs:
         if output.output_type == "error":
@@ -337,6 +327,7 @@ def pip_check(venv: Path) -> subprocess.CompletedProcess:
 
 
 def free_port() -> int:
+    """A loopback port where nothing listens: for a server to start, or a "no network" run."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

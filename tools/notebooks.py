@@ -409,6 +409,18 @@ def refresh(path: Path) -> None:
     print(f"refreshed {path.relative_to(ROOT)}")
 
 
+def cell_seconds(cell) -> float:
+    """How long a cell ran, from the timings nbclient records (``record_timing=True``); 0 when
+    it has none (markdown, or not run)."""
+    from datetime import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    began, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (began and ended):
+        return 0.0
+    return (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(began.rstrip("Z"))).total_seconds()
+
+
 def _run_one(path: Path) -> dict:
     """Execute a notebook (not in place) in this process; measure its kernel."""
     import nbformat
@@ -420,15 +432,7 @@ def _run_one(path: Path) -> dict:
     start = time.perf_counter()
     client.execute()
     wall = time.perf_counter() - start
-    slowest = 0.0
-    for cell in nb.cells:
-        timing = cell.get("metadata", {}).get("execution", {})
-        began, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
-        if began and ended:
-            from datetime import datetime
-
-            seconds = (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(began.rstrip("Z"))).total_seconds()
-            slowest = max(slowest, seconds)
+    slowest = max((cell_seconds(cell) for cell in nb.cells), default=0.0)
     # The kernel is a child process that has exited: ru_maxrss is its peak (kB on Linux).
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"notebook": path.name, "wall_s": wall, "peak_mb": peak_mb, "cell_s": slowest}
