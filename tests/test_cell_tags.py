@@ -127,3 +127,14 @@ def test_live_code_cells_start_with_a_comment_and_are_core(tmp_path):
     assert "cell 3 is tagged live-code: its first line must be a comment" in problems[0]
     assert "cell 4 is tagged live-code and going-further" in problems[1]
     assert "cell 5 is tagged live-code but is not a code cell" in problems[2]
+
+
+def test_gpu_cells_ask_for_a_gpu_and_are_not_compared(tmp_path):
+    first, second = good_lesson()
+    guarded = "if torch.cuda.is_available():\n    run()\nelse:\n    print('No GPU')"
+    second["cells"].append(code(guarded, "gpu", "nbval-ignore-output"))
+    assert lesson_checks.check_cell_tags(write_lesson(tmp_path / "a", first, second)) == []
+    second["cells"].append(code(guarded, "gpu"))
+    second["cells"].append(code("run_on('cuda')", "gpu", "nbval-ignore-output"))
+    problems = lesson_checks.check_cell_tags(write_lesson(tmp_path / "b", first, second))
+    assert [p.split(" is tagged")[0] for p in problems] == ["notebooks/02-x.ipynb: cell 4", "notebooks/02-x.ipynb: cell 5"]

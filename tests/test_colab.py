@@ -12,6 +12,10 @@ BLAS thread, another hash seed and no CI variables, as on a learner's session.
 Without network, or with a repository address that does not exist, the set-up cell names what
 failed and what to do, and leaves the session's packages as they were, so that the next run
 (online, right address) installs as usual.
+
+Episode 09 needs PyTorch, which Colab preinstalls and this emulation cannot (tools/emulate.py,
+NOTEBOOKS): its set-up cell is checked in a session without PyTorch, where it must stop before
+installing anything and say how to get PyTorch back.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from conftest import RUNS_AT_ONCE, clean_env, in_background
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import emulate  # noqa: E402
+import notebooks  # noqa: E402
 
 NOTEBOOKS = emulate.NOTEBOOKS
 RESTART = "click Runtime > Restart session, then run this cell again"
@@ -123,3 +128,15 @@ def test_a_repository_that_does_not_exist_is_named(tmp_path):
     after = _versions(session)
     # uv itself may have been installed (it is the installer); nothing of the lesson was.
     assert {k: v for k, v in after.items() if k != "uv"} == before
+
+
+@pytest.mark.parametrize("notebook", notebooks.lesson_notebooks(ROOT, extras=True), ids=lambda p: p.stem)
+def test_an_extra_that_colab_lacks_is_named_before_anything_is_installed(notebook, tmp_path):
+    start_early()
+    _EARLY["base"].result()
+    session = emulate.colab_session(notebook, tmp_path)
+    before = _versions(session)
+    run = emulate.run_setup_cell(session, notebook.name)
+    assert run.error and run.error.startswith("LessonSetupStop: This notebook needs "), run.text
+    assert "Colab preinstalls it: run `%pip install" in run.error and "Traceback" not in run.text
+    assert _versions(session) == before

@@ -216,3 +216,35 @@ def test_a_variant_can_take_more_than_a_day(tmp_path):
     assert "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |" in rendered
     with pytest.raises(lesson_meta.FrontMatterError, match="the plan takes 80 min, over its budget of 50 min"):
         lesson_meta.parse_variants(text.replace('"next day", ', ""), episodes)
+
+
+def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(tmp_path):
+    write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
+    write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Extension").replace("teaching: 25", "optional: true\nteaching: 25"))
+    episodes = lesson_meta.load_episodes(tmp_path)
+    assert [e.optional for e in episodes] == [False, True]
+    text = "- title: Core\n  budget: 60\n  covers: all\n  plan: [\"01 full\"]\n"
+    (variant,) = lesson_meta.parse_variants(text, episodes)
+    assert variant["left_out"] == []
+    rendered = lesson_meta.render_variants(episodes, text.replace('"01 full"', '"01 full", "next day", "02 full"'))
+    assert "2. {doc}`Extension </episodes/02-b>` (optional extension) | 45 |" in rendered
+    with pytest.raises(lesson_meta.FrontMatterError, match="covers all episodes but leaves out 01"):
+        lesson_meta.parse_variants(text.replace('"01 full"', '"02 full"'), episodes)
+    write(tmp_path, "02-b.md", EPISODE.replace("teaching: 25", "optional: yes please\nteaching: 25"))
+    with pytest.raises(lesson_meta.FrontMatterError, match="'optional' must be true or false"):
+        lesson_meta.load_episodes(tmp_path)
+
+
+def test_a_notebook_with_an_extra_has_no_binder_links(tmp_path):
+    (tmp_path / "episodes").mkdir()
+    episode = lesson_meta.read_episode(write(tmp_path / "episodes", "09-deep.md", EPISODE))
+    (tmp_path / "notebooks").mkdir()
+    notebook = tmp_path / "notebooks" / "09-deep.ipynb"
+    notebook.write_text('{"cells": [], "metadata": {"lesson": {"extra": "deep-learning"}}}', encoding="utf-8")
+    settings = ("https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    links = lesson_meta.notebook_links(episode, *settings)
+    assert episode.extra() == "deep-learning"
+    assert not [key for key in links if "binder" in key and key != "not on binder"]
+    assert "Open the notebook in Colab" in links["colab"] and "not on Binder" in links["not on binder"]
+    notebook.write_text('{"cells": [], "metadata": {}}', encoding="utf-8")
+    assert "binder" in lesson_meta.notebook_links(episode, *settings)

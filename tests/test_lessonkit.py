@@ -149,6 +149,17 @@ def test_check_environment_newer_prints_a_note(monkeypatch, capsys):
     assert "fakepkg 9.0.0 (lesson: 3.1.1)" in capsys.readouterr().out
 
 
+def test_check_environment_treats_a_local_build_label_as_the_same_release(monkeypatch, capsys):
+    # PyTorch's CPU build of 2.13.0 is "2.13.0+cpu": the same release, so no note; another
+    # release with a label still gets one.
+    monkeypatch.setattr(environment, "installed_version", lambda name: "2.13.0+cpu")
+    monkeypatch.setitem(sys.modules, "fakepkg", types.SimpleNamespace(__version__="2.13.0+cpu"))
+    lessonkit.check_environment({"fakepkg": "2.13.0"})
+    assert capsys.readouterr().out == ""
+    lessonkit.check_environment({"fakepkg": "2.12.0"})
+    assert "fakepkg 2.13.0+cpu (lesson: 2.12.0)" in capsys.readouterr().out
+
+
 def test_check_environment_asks_for_restart_after_upgrade(monkeypatch):
     monkeypatch.setattr(environment, "installed_version", lambda name: "3.1.1")
     monkeypatch.setitem(sys.modules, "fakepkg", types.SimpleNamespace(__version__="2.0.0"))

@@ -28,7 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import pythons  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+import notebooks  # noqa: E402
+
+# Notebooks with an extra (episode 09: PyTorch) run in the extra's environment:
+# tests/test_deep_learning.py.
+NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=False)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 HERE = f"{sys.version_info[0]}.{sys.version_info[1]}"
 OTHERS = [v for v in pythons.supported() if v != HERE]

@@ -1,7 +1,8 @@
 """Every claim holds for other seeds, not only for the published draw (seed 0).
 
 Each notebook takes its seed from ``LESSON_SEED`` (``lessonkit.lesson_seed``). Here every
-notebook is executed (plainly: the numbers change, so stored outputs are not compared) with
+notebook is executed (a notebook with an extra, such as episode 09's PyTorch, in the extra's
+environment) (plainly: the numbers change, so stored outputs are not compared) with
 seeds 1, 2 and 3. A hidden claim check that fails for any of them fails the test: the sentence
 it guards rests on one lucky draw and needs a larger simulation, a paired comparison or a
 weaker wording.
@@ -21,7 +22,10 @@ import pytest
 from conftest import RUNS_AT_ONCE
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import notebooks  # noqa: E402
+
+NOTEBOOKS = notebooks.lesson_notebooks(ROOT)
 SEEDS = (1, 2, 3)
 
 # Executes one notebook in a fresh process and kernel (which inherits LESSON_SEED), without
@@ -43,7 +47,7 @@ except CellExecutionError as error:
 
 def _execute(notebook: Path, seed: int) -> subprocess.CompletedProcess:
     env = {**os.environ, "LESSON_SEED": str(seed)}
-    return subprocess.run([sys.executable, "-c", _EXECUTE, str(notebook)], cwd=ROOT, env=env,
+    return subprocess.run([notebooks.python_for(notebook), "-c", _EXECUTE, str(notebook)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900)  # fmt: skip
 
 

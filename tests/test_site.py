@@ -41,7 +41,11 @@ def test_episode_pages_have_overview_links_and_keypoints(root, built_site):
             plain = re.sub(r"[*`]", "", question)
             assert plain.split()[0] in page
         for version in ("notebook", "type-along notebook"):  # check_built_site checks the targets
-            assert f"Open the {version} in Colab" in page and f"Open the {version} in Binder" in page
+            assert f"Open the {version} in Colab" in page
+            # Binder's image leaves the extras (episode 09's PyTorch) out: no Binder links there.
+            assert (f"Open the {version} in Binder" in page) == (episode.extra() is None)
+        if episode.extra() is not None:
+            assert "not on Binder (it needs PyTorch" in page
         assert len(re.findall(rf'href="[^"]*_downloads/[^"]+/{episode.slug}\.ipynb"', page)) == 2
         # Solutions are hidden until clicked (sphinx-exercise dropdown).
         assert page.count('class="solution dropdown') == len(lesson_meta.solution_targets(episode.body))

@@ -145,11 +145,11 @@ def check_alt_text(root: Path) -> list[str]:
 def check_notebooks(root: Path) -> list[str]:
     """Stored outputs from one clean top-to-bottom run, no errors or stderr, current set-up cell."""
     problems = []
-    expected_setup = nbtools.setup_cell_source(root)
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         rel = f"notebooks/{path.name}"
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        expected_setup = nbtools.setup_cell_source(root, extra=nbtools.extra_of(nb))
         if not code or "".join(code[0]["source"]) != expected_setup:
             problems.append(f"{rel}: the first code cell is not the current set-up cell (run `make refresh`)")
         counts = [c.get("execution_count") for c in code]
@@ -267,6 +267,7 @@ def check_environment_files(root: Path) -> list[str]:
         problems.append(f"binder/runtime.txt says {runtime}: use a supported Python ({', '.join(versions)})")
     if "pip install --no-deps -e ." not in (binder / "postBuild").read_text(encoding="utf-8"):
         problems.append("binder/postBuild must install lessonkit: 'pip install --no-deps -e .'")
+    problems += lock.extra_problems(root)
     return problems
 
 
@@ -447,7 +448,10 @@ def check_cell_tags(root: Path) -> list[str]:
       and Colab, removed from the site);
     - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
     - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
-      only the lesson's CI needs (``CI_ONLY``).
+      only the lesson's CI needs (``CI_ONLY``);
+    - a ``gpu`` cell asks ``torch.cuda.is_available()`` and is tagged ``nbval-ignore-output``:
+      its stored output is the CPU's ("no GPU"), and on a GPU it prints what the page
+      describes without quoting.
     """
     import copy
 
@@ -470,6 +474,9 @@ def check_cell_tags(root: Path) -> list[str]:
                     problems.append(f"{where} is tagged live-code and {', '.join(sorted(clash))}: a live-coded cell is core, learner-facing code")
             if cell["cell_type"] != "code":
                 continue
+            if nbtools.GPU in tags and ("nbval-ignore-output" not in tags or "torch.cuda.is_available()" not in source):
+                problems.append(f"{where} is tagged gpu: it must ask torch.cuda.is_available() (and say on a CPU that "
+                                "there is no GPU) and be tagged nbval-ignore-output")
             plumbing = tags & {nbtools.PLUMBING, nbtools.PLUMBING_SHOWN}
             if _calls_glue(source) and not plumbing:
                 problems.append(f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)")
@@ -540,7 +547,7 @@ def check_colab_times(root: Path) -> list[str]:
             rows[cells[0]] = cells
     fix = "run `make benchmark` (or `python tools/emulate.py colab --record`)"
     problems = []
-    for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+    for path in nbtools.lesson_notebooks(root, extras=False):  # the emulation runs no extras
         row = rows.get(path.name)
         if row is None:
             problems.append(f"{page.relative_to(root)}: no Colab set-up time for {path.name}: {fix}")
@@ -656,8 +663,10 @@ def check_built_site(root: Path, html: Path) -> list[str]:
                     folder = nbtools.TYPE_ALONG if nbtools.TYPE_ALONG_NOTE in target.read_text(encoding="utf-8") else "notebooks"
                     found.add(("download", f"{folder}/{target.name}"))
         if rel.parts[0] == "episodes" and lesson_meta.EPISODE_NAME.match(page.stem):
+            # A notebook with an extra (episode 09: PyTorch) is not on Binder, whose image has none.
+            on_binder = nbtools.extra_of_path(root / "notebooks" / f"{page.stem}.ipynb") is None
             for folder in ("notebooks", nbtools.TYPE_ALONG):
-                for kind in ("Binder", "Colab", "download"):
+                for kind in ("Binder", "Colab", "download") if on_binder else ("Colab", "download"):
                     if (kind, f"{folder}/{page.stem}.ipynb") not in found:
                         problems.append(f"{rel}: no {kind} link to {folder}/{page.stem}.ipynb")
         for image in parser.images:

@@ -10,6 +10,7 @@ checks; ``lesson_ext.py`` wires it into the build.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,12 +57,26 @@ class Episode:
         return str(self.meta["title"])
 
     @property
+    def optional(self) -> bool:
+        """An extension (front matter ``optional: true``): not part of the core lesson, so a
+        plan that ``covers: all`` need not include it."""
+        return bool(self.meta.get("optional", False))
+
+    @property
     def minutes(self) -> int:
         return int(self.meta["teaching"]) + int(self.meta["exercises"])
 
     def notebook(self, root: Path) -> Path:
         """The paired notebook: ``notebooks/<same NN-slug>.ipynb``."""
         return root / "notebooks" / f"{self.slug}.ipynb"
+
+    def extra(self) -> str | None:
+        """The extra that the paired notebook needs beyond the lesson's environment (its
+        metadata's ``lesson.extra``, e.g. "deep-learning"), or None."""
+        path = self.notebook(self.path.parents[1])
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("lesson", {}).get("extra")
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -93,6 +108,8 @@ def validate(meta: dict) -> list[str]:
             isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
         ):
             problems.append(f"{key!r} must be a non-empty list of sentences")
+    if "optional" in meta and not isinstance(meta["optional"], bool):
+        problems.append(f"'optional' must be true or false, not {meta['optional']!r}")
     return problems
 
 
@@ -188,7 +205,8 @@ def notebook_links(
 ) -> dict[str, str]:
     """MyST links to the paired notebook (rendered page, Binder, Colab, download) and, when
     ``type_along``, to its type-along version (Binder, Colab, download); keys of the latter
-    start with ``type-along``."""
+    start with ``type-along``. A notebook that needs an extra (episode 09: PyTorch) gets no
+    Binder links: the Binder image leaves the extras out (Setup page)."""
     repo = repository_url.rstrip("/")
     owner_repo = repo.split("github.com/", 1)[-1]
 
@@ -199,6 +217,7 @@ def notebook_links(
         )
         return binder, f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
 
+    on_binder = episode.extra() is None
     nb = f"notebooks/{episode.slug}.ipynb"
     binder, colab = launch(nb)
     links = {
@@ -215,6 +234,9 @@ def notebook_links(
             "type-along colab": f"[Open the type-along notebook in Colab]({colab})",
             "type-along download": f"{{download}}`Download the type-along notebook <../{typed}>`",
         }
+    if not on_binder:
+        links = {key: value for key, value in links.items() if not key.endswith("binder")}
+        links["not on binder"] = "not on Binder (it needs PyTorch: {doc}`Setup page </learners/setup>`)"
     return links
 
 
@@ -310,8 +332,8 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
     Each variant has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
     items ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the
     challenges become homework), ``"break N [label]"`` or ``"next day"`` (the clock starts
-    again; each day must fit the budget). ``covers: all`` asks that every episode is in the
-    plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
+    again; each day must fit the budget). ``covers: all`` asks that every episode that is not
+    optional is in the plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
     does not fit the budget, or an episode that should be covered is not.
     """
     by_number = {f"{e.number:02d}": e for e in episodes}
@@ -360,7 +382,7 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
         covers = variant.get("covers")
         if covers not in (None, "all"):
             raise FrontMatterError(f"lesson-variants: {title}: 'covers' can only be 'all', not {covers!r}")
-        missing = [f"{e.number:02d}" for e in episodes if e.number not in planned]
+        missing = [f"{e.number:02d}" for e in episodes if e.number not in planned and not e.optional]
         if covers == "all" and missing:
             raise FrontMatterError(f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}")
         parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
@@ -394,6 +416,8 @@ def render_variants(episodes: list[Episode], text: str) -> str:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
                 suffix = f" ({label})" if label else ""
+                if episode.optional:
+                    suffix += " (optional extension)"
                 out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |")
         out += [f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |", ""]
     return "\n".join(out)

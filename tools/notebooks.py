@@ -45,6 +45,7 @@ GOING_FURTHER = "going-further"    # optional material, outside the timed core
 PLUMBING = "plumbing"              # exists for the site (glue calls, hidden claim checks)
 PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
 REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
+GPU = "gpu"                        # does more on a GPU; on a CPU it only says there is none
 # Colab collapses a code cell only in "form" view, which needs a "# @title" line: Colab then
 # shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
 PLUMBING_TITLE = "# @title For the lesson's web pages (glue, checks): run it, no need to read it"
@@ -77,7 +78,85 @@ def locked_version(name: str, root: Path = ROOT) -> str:
     return found.pop()
 
 
-def setup_cell_source(root: Path = ROOT) -> str:
+def extra_of(nb) -> str | None:
+    """The extra a notebook needs beyond the lesson's environment (its metadata's
+    ``lesson.extra``, e.g. "deep-learning" for episode 09), or None."""
+    return nb.get("metadata", {}).get("lesson", {}).get("extra")
+
+
+def extra_of_path(path: Path) -> str | None:
+    return extra_of(json.loads(path.read_text(encoding="utf-8")))
+
+
+def lesson_notebooks(root: Path = ROOT, extras: bool | None = None) -> list[Path]:
+    """The episodes' notebooks (``notebooks/NN-slug.ipynb``): all of them, or only those
+    without an extra (``extras=False``: what the lesson's environment runs) or with one
+    (``extras=True``: e.g. episode 09, which needs PyTorch)."""
+    paths = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    if extras is None:
+        return paths
+    return [path for path in paths if (extra_of_path(path) is not None) == extras]
+
+
+def python_for(path: Path) -> str:
+    """The Python whose environment runs this notebook: this one, or for a notebook with an
+    extra, the extra's environment (``.venv-NAME``, built when missing or out of date)."""
+    extra = extra_of_path(path)
+    if extra is None:
+        return sys.executable
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pythons
+
+    return str(pythons.extra_environment(extra) / "bin" / "python")
+
+
+def extra_pins(extra: str, root: Path = ROOT) -> dict[str, str]:
+    """pyproject.toml's pins for one extra, e.g. {"torch": "2.13.0"}."""
+    import tomllib
+
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = config["tool"]["lesson"]["extras"][extra]
+    return dict(requirement.split("==", 1) for requirement in requirements)
+
+
+def _extra_block(extra: str | None, root: Path) -> tuple[str, str, str]:
+    """The set-up cell's three additions for a notebook with an extra: its pins, the check
+    that the extra is installed (before anything is installed on Colab), and the last line."""
+    if extra is None:
+        return "", "", "lessonkit.check_environment(PINNED)"
+    pinned = ", ".join(f'"{name}": "{version}"' for name, version in extra_pins(extra, root).items())
+    names = " and ".join(extra_pins(extra, root))
+    declare = f'''
+# This notebook also needs the lesson's '{extra}' extra. Colab preinstalls it and the set-up
+# keeps Colab's version; elsewhere install requirements-{extra}.txt (Setup page).
+EXTRA = {{{pinned}}}
+'''
+    check = f'''
+for _name in EXTRA:
+    try:
+        metadata.version(_name)
+    except metadata.PackageNotFoundError:
+        raise LessonSetupStop(
+            f"This notebook needs {{_name}}, which this kernel ({{sys.executable}}) does not have. "
+            + ("Colab preinstalls it: run `%pip install {{_name}}` in a new cell, then this cell again."
+               if "google.colab" in sys.modules else
+               "In the lesson's folder, with the lesson's environment active, run "
+               "`pip install -r requirements-{extra}.txt` (Setup page: '{names} for episode 09'), "
+               "then restart the kernel and run this cell again.")
+        ) from None
+'''
+    last = f'''if "google.colab" in sys.modules:
+    lessonkit.check_environment(PINNED)
+    print("Using Colab's " + ", ".join(f"{{n}} {{metadata.version(n)}}" for n in EXTRA) + " (the lesson's "
+          "pages show " + ", ".join(f"{{n}} {{v}}" for n, v in EXTRA.items()) + " on a CPU; low-order digits may differ).")
+else:
+    lessonkit.check_environment({{**PINNED, **EXTRA}})'''
+    return declare, check, last
+
+
+def setup_cell_source(root: Path = ROOT, extra: str | None = None) -> str:
+    """The set-up cell's code; ``extra`` adds the check for a notebook's extra packages."""
+    declare, check, last = _extra_block(extra, root)
     url, branch = repository_url(root)
     versions = pins(root)
     from lessonkit.check import group_pins
@@ -116,7 +195,7 @@ COLAB_UPGRADES = {{{upgrades}}}
 # The lesson's repository (a fork: `python tools/fork.py` rewrites this; variables override it).
 REPOSITORY = os.environ.get("LESSON_REPOSITORY", "{url}")
 BRANCH = os.environ.get("LESSON_BRANCH", "{branch}")
-
+{declare}
 
 class LessonSetupStop(Exception):
     """Stops 'Run all' with a message for the learner instead of a traceback."""
@@ -124,7 +203,7 @@ class LessonSetupStop(Exception):
     def _render_traceback_(self):
         return [str(self)]
 
-
+{check}
 if "google.colab" in sys.modules:
     os.environ.setdefault("LESSON_DATA_URL", f"{{REPOSITORY}}/raw/{{BRANCH}}/data")
 
@@ -172,7 +251,7 @@ except ModuleNotFoundError as error:
         "page: activate the lesson's environment (or pick its kernel) and run "
         "`pip install -e .` in the lesson's folder."
     ) from error
-lessonkit.check_environment(PINNED)'''
+{last}'''
 
 
 def _source(cell) -> str:
@@ -355,7 +434,7 @@ def put_setup_cell(nb, path: Path) -> None:
     the stored outputs of an unchanged cell; give every cell a stable, readable id."""
     import nbformat
 
-    source = setup_cell_source()
+    source = setup_cell_source(extra=extra_of(nb))
     existing = [i for i, c in enumerate(nb.cells) if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
     old = nb.cells[existing[0]] if existing else None
     for index in reversed(existing):
@@ -447,7 +526,7 @@ def benchmark(paths: list[Path]) -> int:
     over = 0
     for path in paths:
         # One fresh process per notebook, so that peak memory is that notebook's alone.
-        out = subprocess.run([sys.executable, __file__, "_measure", str(path)], check=True,
+        out = subprocess.run([python_for(path), __file__, "_measure", str(path)], check=True,
                              capture_output=True, text=True, cwd=ROOT)
         row = json.loads(out.stdout.strip().splitlines()[-1])
         ok = all(row[key] < BUDGET[key] for key in BUDGET)
@@ -469,7 +548,11 @@ def main(argv: list[str] | None = None) -> int:
         write_setup_cells(notebook_paths(args.notebooks))
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
-            refresh(path)
+            python = python_for(path)
+            if python != sys.executable:  # a notebook with an extra runs in the extra's environment
+                subprocess.run([python, __file__, "refresh", str(path)], check=True, cwd=ROOT)
+            else:
+                refresh(path)
             if type_along_path(path).parent.is_dir():
                 write_type_along(path)
     elif args.command == "tidy":

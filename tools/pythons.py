@@ -3,6 +3,7 @@
     python3 tools/pythons.py check          # is *this* Python supported? (one line if not)
     python3 tools/pythons.py list           # the supported versions, e.g. "3.11 3.12 3.13"
     python3 tools/pythons.py find 3.12      # the path of a Python 3.12, fetched with uv if need be
+    python3 tools/pythons.py extra deep-learning   # build .venv-deep-learning, print its path
 
 The supported versions come from one place: ``requires-python`` in pyproject.toml. This file
 runs on any Python 3 (the Makefile calls it before anything is installed), so it uses only the
@@ -11,11 +12,13 @@ standard library and reads that one line with a regular expression.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +106,51 @@ def find(version: str) -> str:
     )
 
 
+def extra_environment(name: str, root: Path = ROOT, python: str | None = None) -> Path:
+    """``.venv-NAME``: the notebooks' environment synced from uv.lock (as on the other Pythons),
+    then ``pip install -r requirements-NAME.txt`` as the Setup page tells learners. Built with
+    ``python`` (default: this one); reused while uv.lock, the extra's file and the Python are
+    unchanged. Returns the environment's folder."""
+    venv = root / f".venv-{name}"
+    if Path(sys.prefix).resolve() == venv.resolve():  # called from inside it
+        return venv
+    with _BUILDING.setdefault(str(venv), threading.Lock()):  # one builder at a time (tests)
+        return _extra_environment(venv, name, root, python)
+
+
+_BUILDING: dict[str, threading.Lock] = {}
+
+
+def _extra_environment(venv: Path, name: str, root: Path, python: str | None) -> Path:
+    extra = root / f"requirements-{name}.txt"
+    python = python or getattr(sys, "_base_executable", sys.executable)
+    digest = hashlib.sha256()
+    for path in (root / "uv.lock", extra):
+        digest.update(path.read_bytes())
+    digest.update(f"Python {_version_of(python)}".encode())
+    stamp = venv / ".lesson-inputs"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest.hexdigest():
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    steps = [
+        [python, "-m", "venv", str(venv)],  # with pip: pip reads this machine's pip settings
+        [uv() or "uv", "sync", "--frozen", "--inexact", "--quiet", "--no-default-groups",
+         "--group", "notebooks", "--group", "test", "--python", str(bin_dir / "python")],
+        # One retry, not five: a machine that cannot reach PyTorch's CPU index (an index that
+        # only adds the CPU build) then loses seconds, not minutes, asking it for each package.
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--retries", "1", "-r", str(extra)],
+    ]  # fmt: skip
+    for step in steps:
+        done = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+        if done.returncode != 0:
+            raise SystemExit(f"Building {venv.name} failed at `{' '.join(step[:4])} ...`:\n{done.stderr[-3000:]}")
+    stamp.write_text(digest.hexdigest(), encoding="utf-8")
+    return venv
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:
         return check(argv[1] if len(argv) > 1 else "python3")
@@ -111,6 +159,9 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["find"] and len(argv) == 2:
         print(find(argv[1]))
+        return 0
+    if argv[:1] == ["extra"] and len(argv) == 2:
+        print(extra_environment(argv[1]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -114,7 +114,8 @@ def check_environment(pinned: dict[str, str]) -> None:
     Raises :class:`LessonEnvironmentError` with the fix when the Python version is not one the
     lesson supports, or when a package is missing, is older
     (by major.minor version) than the lesson's pin, or was upgraded after it was imported (a
-    restart is needed). Prints one note when versions merely differ. In the lesson's pinned
+    restart is needed). Prints one note when versions merely differ (a local label such as
+    PyTorch's "+cpu" names a build of the same release, not another version). In the lesson's pinned
     environment it prints nothing and returns None.
     """
     problems, notes = [], []
@@ -143,7 +144,7 @@ def check_environment(pinned: dict[str, str]) -> None:
                 "restart the kernel (in Colab: Runtime > Restart session) and run the notebook "
                 "again from the top."
             )
-        elif have != wanted:
+        elif have.split("+")[0] != wanted:  # "+cpu", "+cu126": another build of the same release
             notes.append(f"{package} {have} (lesson: {wanted})")
     if problems:
         raise LessonEnvironmentError("\n".join(["This environment cannot run the lesson:", *problems]))
