@@ -57,7 +57,7 @@ BINDER = EMULATIONS / "binder"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: Where `--record` writes the Colab times: a table between two markers on this page.
-RECORD = ROOT / "instructors" / "execution-statistics.md"
+RECORD = ROOT / notebooks.STATS_PAGE
 MARKERS = ("<!-- colab-times: start (tools/emulate.py colab --record writes this table) -->",
            "<!-- colab-times: end -->")  # fmt: skip
 COLAB_PYTHON = "3.13"
@@ -273,10 +273,7 @@ def colab_table(rows: list[dict]) -> str:
 
 def record_colab(rows: list[dict]) -> None:
     """Write the table between the markers of the execution statistics page."""
-    text = RECORD.read_text(encoding="utf-8")
-    start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
-    RECORD.write_text(text[:start] + "\n" + colab_table(rows) + "\n" + text[end:], encoding="utf-8")
-    print(f"wrote the table in {RECORD.relative_to(ROOT)}")
+    notebooks.record_table(MARKERS, colab_table(rows))
 
 
 # --------------------------------------------------------------------------------------------

@@ -528,22 +528,16 @@ def check_colab_times(root: Path) -> list[str]:
     cover every notebook and meet the targets: at most one restart, under 60 s."""
     import emulate
 
-    page = root / "instructors" / "execution-statistics.md"
-    text = page.read_text(encoding="utf-8")
-    if emulate.MARKERS[0] not in text or emulate.MARKERS[1] not in text:
-        return [f"{page.relative_to(root)}: the Colab table's markers are missing"]
-    table = text.split(emulate.MARKERS[0], 1)[1].split(emulate.MARKERS[1], 1)[0]
-    rows = {}
-    for line in table.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0].endswith(".ipynb"):
-            rows[cells[0]] = cells
+    page = nbtools.STATS_PAGE
+    rows = nbtools.recorded_rows(emulate.MARKERS, 4, root)
+    if rows is None:
+        return [f"{page}: the Colab table's markers are missing"]
     fix = "run `make benchmark` (or `python tools/emulate.py colab --record`)"
     problems = []
     for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         row = rows.get(path.name)
         if row is None:
-            problems.append(f"{page.relative_to(root)}: no Colab set-up time for {path.name}: {fix}")
+            problems.append(f"{page}: no Colab set-up time for {path.name}: {fix}")
         elif int(row[2]) > 1 or float(row[1]) >= 60:
             problems.append(f"{path.name} on Colab: set-up {row[1]} s with {row[2]} restarts (targets: under 60 s, "
                             "at most one restart)")

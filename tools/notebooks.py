@@ -49,6 +49,10 @@ REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
 # shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
 PLUMBING_TITLE = "# @title For the lesson's web pages (glue, checks): run it, no need to read it"
 BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
+#: The instructors' page where `make benchmark` records its measurements: each table sits
+#: between a start and an end marker (HTML comments), written by ``record_table`` and read back
+#: by the lesson checks with ``recorded_rows``.
+STATS_PAGE = Path("instructors") / "execution-statistics.md"
 
 
 def repository_url(root: Path = ROOT) -> tuple[str, str]:
@@ -419,6 +423,32 @@ def cell_seconds(cell) -> float:
     if not (began and ended):
         return 0.0
     return (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(began.rstrip("Z"))).total_seconds()
+
+
+def record_table(markers: tuple[str, str], table: str, root: Path = ROOT) -> None:
+    """Write ``table`` between the two ``markers`` of the statistics page, replacing what was
+    there."""
+    page = root / STATS_PAGE
+    text = page.read_text(encoding="utf-8")
+    start, end = text.index(markers[0]) + len(markers[0]), text.index(markers[1])
+    page.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    print(f"wrote the table in {STATS_PAGE}")
+
+
+def recorded_rows(markers: tuple[str, str], columns: int, root: Path = ROOT) -> dict[str, list[str]] | None:
+    """The rows of ``columns`` cells of the Markdown table between ``markers`` on the
+    statistics page, by their first cell (a notebook's file name); None when a marker is
+    missing."""
+    text = (root / STATS_PAGE).read_text(encoding="utf-8")
+    if markers[0] not in text or markers[1] not in text:
+        return None
+    table = text.split(markers[0], 1)[1].split(markers[1], 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == columns and cells[0].endswith(".ipynb"):
+            rows[cells[0]] = cells
+    return rows
 
 
 def _run_one(path: Path) -> dict:
