@@ -259,7 +259,7 @@ def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:
 
 def colab_table(rows: list[dict]) -> str:
     lines = [
-        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores (Linux), each notebook in a new "
+        f"Measured {date.today().isoformat()} on {notebooks.machine()}, each notebook in a new "
         f"emulated Colab session (Python {COLAB_PYTHON}, Colab's packages, empty download cache).",
         "",
         "| notebook | set-up cell, first run (s) | restarts | set-up cell after the restart (s) |",
