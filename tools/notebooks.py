@@ -1,12 +1,15 @@
 """Maintain the lesson's notebooks.
 
-    python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing outputs
+    python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing the outputs
     python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
     python tools/notebooks.py benchmark --record       # ... and store them for the site
     python tools/notebooks.py setup-cell               # print the shared set-up cell
     python tools/notebooks.py setup [NOTEBOOK ...]     # rewrite the set-up cells (no execution)
     python tools/notebooks.py tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
     python tools/notebooks.py type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
+
+The site shows the outputs ``refresh`` stores (the build executes nothing); nbval in `make
+test` checks that they are what the code gives.
 
 Every notebook starts with the same set-up cell, rendered here from two sources: the
 repository URL in ``_config.yml`` and pyproject.toml (the pins of the ``notebooks`` group and
