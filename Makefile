@@ -2,8 +2,8 @@
 #   make site   set up the pinned environment in .venv and build the site (strict)
 #   make test   set up if needed, then run the whole test suite (includes the strict build and
 #               nbval on every supported Python)
-# Other targets: refresh (re-execute notebooks, store outputs), timing, benchmark, lock, fork,
-# clean.
+# Other targets: refresh (re-execute notebooks, store the outputs the site shows), timing,
+# benchmark, lock, fork, clean.
 #
 # Any supported Python works (pyproject.toml's requires-python: 3.11, 3.12 or 3.13); the
 # default is the `python3` on your PATH. Pick another with `make PYTHON=python3.13 site`.
@@ -35,25 +35,25 @@ $(VENV)/.installed: $(BIN)/python requirements-authors.txt pyproject.toml
 
 site: $(VENV)/.installed build
 
-# The one build command: warnings are errors, references are checked, notebooks execute.
+# The one build command: warnings are errors, references are checked. Notebooks are rendered
+# from their stored outputs (`make refresh` writes them, nbval in `make test` checks them).
 build: $(VENV)/.installed
 	$(BIN)/python tools/build.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-# Also drops the site's execution cache, which is keyed on the notebooks' code only and would
-# miss a change in lessonkit or in a package version.
+# Re-execute every notebook and store its outputs: what the site shows and what nbval compares.
 refresh: $(VENV)/.installed
 	$(BIN)/python tools/notebooks.py refresh
-	rm -rf _build/.jupyter_cache
 
 # Core prose words and live-coded lines per teaching minute, per episode, beside the
 # Carpentries anchors (the lesson check fails an episode above 53 words or 2.5 lines).
 timing: $(VENV)/.installed
 	$(BIN)/python tools/timing.py
 
-# Wall time and peak memory per notebook, then a cold and an incremental site build.
+# Wall time, peak memory and slowest cell per notebook, and the Colab set-up times (both
+# recorded on the Execution statistics page), then a cold and an incremental site build.
 benchmark: $(VENV)/.installed
 	$(BIN)/python tools/benchmark.py
 

@@ -71,9 +71,9 @@ def _start_build() -> subprocess.Popen:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Tests of the built site go last, and the build starts now, in the background: it
-    executes the notebooks one at a time, so it overlaps with the other tests' runs instead of
-    leaving a core idle. Likewise every test module with a ``start_early(tmp_path_factory)``
+    """Tests of the built site go last, and the build starts now, in the background: it uses
+    one core (it renders the notebooks from their stored outputs and executes none), so it
+    overlaps with the other tests' runs instead of leaving a core idle. Likewise every test module with a ``start_early(tmp_path_factory)``
     function gets it called now (once): the installs of the Binder and Setup-page tests wait
     on the network more than on the processor, so they run beside the notebook runs."""
     needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]

@@ -153,8 +153,38 @@ def test_colab_times_must_cover_every_notebook_and_meet_the_targets(broken):
     page = broken / "instructors" / "execution-statistics.md"
     text = page.read_text()
     first = sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))[0].name
-    row = next(line for line in text.splitlines() if line.startswith(f"| {first} |"))
+    colab = text.index("<!-- colab-times: start")  # the page's other table lists the notebooks too
+    row = next(line for line in text[colab:].splitlines() if line.startswith(f"| {first} |"))
+    assert text.count(row) == 1
     page.write_text(text.replace(row, f"| {first} | 75 | 2 | 3.0 |"))
     assert any(f"{first} on Colab: set-up 75 s with 2 restarts" in p for p in checks.check_colab_times(broken))
     page.write_text(text.replace(row + "\n", ""))
     assert any(f"no Colab set-up time for {first}" in p for p in checks.check_colab_times(broken))
+
+
+def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
+    import notebooks as nbtools
+
+    names = [p.name for p in sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))]
+    within = {"wall_s": 12.0, "peak_mb": 300.0, "cell_s": 2.0}
+
+    def record(rows):
+        nbtools.record_table(nbtools.NOTEBOOK_MARKERS, nbtools.notebook_table(rows), broken)
+        return checks.check_notebook_times(broken)
+
+    assert record([{"notebook": name, **within} for name in names]) == []
+    # At the budget is over it ("under 20 s"): each of the three limits is reported.
+    problems = record([{"notebook": names[0], "wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}]
+                      + [{"notebook": name, **within} for name in names[1:]])  # fmt: skip
+    assert problems == [
+        f"notebooks/{names[0]} is over budget: {what}; make it faster or leaner, then run `make benchmark` "
+        "(or `python tools/notebooks.py benchmark --record`)"
+        for what in ("wall time 20 s (budget: under 20 s)", "peak memory 700 MB (budget: under 700 MB)",
+                     "slowest cell 5 s (budget: under 5 s)")
+    ]  # fmt: skip
+    problems = record([{"notebook": name, **within} for name in names[1:]] + [{"notebook": "99-gone.ipynb", **within}])
+    assert any(f"no time and memory for {names[0]}" in p for p in problems)
+    assert any("a row for 99-gone.ipynb, which is not in notebooks/" in p for p in problems)
+    page = broken / "instructors" / "execution-statistics.md"
+    page.write_text(page.read_text().replace(nbtools.NOTEBOOK_MARKERS[1], ""))
+    assert checks.check_notebook_times(broken) == ["instructors/execution-statistics.md: the notebook table's markers are missing"]

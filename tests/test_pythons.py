@@ -8,6 +8,9 @@ exactly (`uv sync --frozen`: the notebooks' packages, nbval, myst-nb and lessonk
 go into one pool, one per core. A Python that cannot be found or fetched fails
 the test with the way to install it: nothing is skipped.
 
+The site shows the stored outputs (its build executes no notebook), glue records included:
+the numbers that the episode pages quote. These runs are what keeps them true.
+
 The runs also vary what must not matter: the newest Python runs with two BLAS/OpenMP threads,
 another hash seed and the variables of a CI server (pytest and Hypothesis change their reports
 there), while the Colab emulation (tests/test_colab.py) runs each notebook alone with one thread and no CI variables.

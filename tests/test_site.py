@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import BUILD_LOG
 
 import build
 import lesson_checks as checks
@@ -66,20 +67,60 @@ def test_glossary_and_references_are_linked(built_site):
     assert 'href="../learners/bibliography.html#id' in page
 
 
-def test_a_notebook_error_fails_the_build(tmp_path, root, built_site):
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
-    copy = tmp_path / "lesson"
-    shutil.copytree(root, copy, ignore=ignore)
-    # Reuse the execution cache of the real build: only the broken notebook runs again.
-    shutil.copytree(root / "_build" / ".jupyter_cache", copy / "_build" / ".jupyter_cache")
-    # Break one notebook: its second code cell raises.
+def test_the_build_executes_no_notebook(root, built_site):
+    """The site is rendered from the stored outputs (_config.yml): no execution, no cache."""
+    log = BUILD_LOG.read_text(encoding="utf-8")
+    assert "Executing notebook" not in log and "Executed notebook" not in log
+    assert not (root / "_build" / ".jupyter_cache").exists()
+
+
+def test_execution_statistics_page_lists_every_notebook(root, built_site):
+    """Both recorded tables (the notebooks' time and memory, Colab's set-up) are on the page,
+    with a row for every notebook (the lesson checks hold the numbers to their budgets)."""
+    import emulate
+
+    page = html(built_site, "instructors/execution-statistics.html")
+    tables = re.findall(r"<table.*?</table>", page, re.DOTALL)
+    assert len(tables) == 2
+    for table, heading in zip(tables, ("peak memory (MB)", "restarts")):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", table, re.DOTALL)
+        names = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+        assert heading in table
+        assert [n for n in names if n.endswith(".ipynb")] == [nb.name for nb in emulate.NOTEBOOKS]
+    assert page.count("Measured ") == 2  # with the date and the machine
+
+
+def test_the_site_shows_the_stored_outputs_and_a_stale_glue_key_fails_the_build(tmp_path, root, built_site):
+    """The build renders the numbers stored in a notebook, whatever its code says, and fails
+    when the prose quotes a glue key that the stored outputs lack: a notebook not refreshed
+    after its glue calls changed, or a mistyped key."""
     import json
 
-    path = sorted((copy / "notebooks").glob("*.ipynb"))[0]
-    nb = json.loads(path.read_text())
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    code[1]["source"] = "raise ValueError('deliberate error')\n"
-    path.write_text(json.dumps(nb))
+    ignore = shutil.ignore_patterns(".venv*", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+    copy = tmp_path / "lesson"
+    shutil.copytree(root, copy, ignore=ignore)
+    path = copy / "notebooks" / "01-why-reproducibility.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        kept = []
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name == "n_penguins":  # a stored value that the code would not give
+                output["data"] = {key: "999" for key in output["data"]}
+            if name != "n_runs":  # dropped, as if its glue call were new and not yet refreshed
+                kept.append(output)
+        cell["outputs"] = kept
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    episode = copy / "episodes" / "01-why-reproducibility.md"
+    text = episode.read_text(encoding="utf-8")
+    assert "::forest_sd:.1f`" in text
+    episode.write_text(text.replace("::forest_sd:.1f`", "::forest_std:.1f`", 1), encoding="utf-8")  # a mistyped key
     result = subprocess.run(build.command(root=copy), cwd=copy, capture_output=True, text=True)
+    output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "deliberate error" in result.stdout + result.stderr
+    for key in ("n_runs", "forest_std"):
+        assert f"Glue reference '{key}' not found in doc 'notebooks/01-why-reproducibility'" in output
+    assert "Executing notebook" not in output
+    # --keep-going writes the pages anyway: they show the stored number.
+    page = (copy / "_build" / "html" / "episodes" / "01-why-reproducibility.html").read_text(encoding="utf-8")
+    assert re.search(r"999(<[^>]*>|\s)*penguins", page)

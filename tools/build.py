@@ -2,8 +2,11 @@
 
     python tools/build.py [--output DIR] [--incremental]
 
-Warnings are errors (-W, collected with --keep-going), every cross-reference must resolve
-(-n), and notebooks are executed (with a cache) so an error in any notebook fails the build.
+Warnings are errors (-W, collected with --keep-going) and every cross-reference must resolve
+(-n). Notebooks are not executed: each is rendered from the outputs stored in it (see
+_config.yml), so a number the prose quotes ({glue:text}) that the stored outputs lack fails
+the build, and so does text on stderr. `make refresh` stores the outputs; nbval in `make test`
+checks that they are what the code gives.
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ def command(output: Path | None = None, incremental: bool = False, root: Path = 
            "--warningiserror", "--nitpick", "--keep-going", "--builder", "html"]  # fmt: skip
     if not incremental:
         # Re-read every page: Sphinx reports a page's warnings only when it reads the page, so
-        # an incremental build can pass with warnings left in unchanged pages. Notebook
-        # execution stays cached, so this costs a few seconds.
+        # an incremental build can pass with warnings left in unchanged pages.
         cmd.append("--all")
     if output is not None:
         cmd += ["--path-output", str(output)]

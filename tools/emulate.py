@@ -61,7 +61,7 @@ BINDER = EMULATIONS / "binder"
 NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=False)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: Where `--record` writes the Colab times: a table between two markers on this page.
-RECORD = ROOT / "instructors" / "execution-statistics.md"
+RECORD = ROOT / notebooks.STATS_PAGE
 MARKERS = ("<!-- colab-times: start (tools/emulate.py colab --record writes this table) -->",
            "<!-- colab-times: end -->")  # fmt: skip
 COLAB_PYTHON = "3.13"
@@ -263,7 +263,7 @@ def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:
 
 def colab_table(rows: list[dict]) -> str:
     lines = [
-        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores (Linux), each notebook in a new "
+        f"Measured {date.today().isoformat()} on {notebooks.machine()}, each notebook in a new "
         f"emulated Colab session (Python {COLAB_PYTHON}, Colab's packages, empty download cache).",
         "",
         "| notebook | set-up cell, first run (s) | restarts | set-up cell after the restart (s) |",
@@ -277,10 +277,7 @@ def colab_table(rows: list[dict]) -> str:
 
 def record_colab(rows: list[dict]) -> None:
     """Write the table between the markers of the execution statistics page."""
-    text = RECORD.read_text(encoding="utf-8")
-    start, end = text.index(MARKERS[0]) + len(MARKERS[0]), text.index(MARKERS[1])
-    RECORD.write_text(text[:start] + "\n" + colab_table(rows) + "\n" + text[end:], encoding="utf-8")
-    print(f"wrote the table in {RECORD.relative_to(ROOT)}")
+    notebooks.record_table(MARKERS, colab_table(rows))
 
 
 # --------------------------------------------------------------------------------------------

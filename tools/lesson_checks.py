@@ -535,25 +535,47 @@ def check_colab_times(root: Path) -> list[str]:
     cover every notebook and meet the targets: at most one restart, under 60 s."""
     import emulate
 
-    page = root / "instructors" / "execution-statistics.md"
-    text = page.read_text(encoding="utf-8")
-    if emulate.MARKERS[0] not in text or emulate.MARKERS[1] not in text:
-        return [f"{page.relative_to(root)}: the Colab table's markers are missing"]
-    table = text.split(emulate.MARKERS[0], 1)[1].split(emulate.MARKERS[1], 1)[0]
-    rows = {}
-    for line in table.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0].endswith(".ipynb"):
-            rows[cells[0]] = cells
+    page = nbtools.STATS_PAGE
+    rows = nbtools.recorded_rows(emulate.MARKERS, 4, root)
+    if rows is None:
+        return [f"{page}: the Colab table's markers are missing"]
     fix = "run `make benchmark` (or `python tools/emulate.py colab --record`)"
     problems = []
     for path in nbtools.lesson_notebooks(root, extras=False):  # the emulation runs no extras
         row = rows.get(path.name)
         if row is None:
-            problems.append(f"{page.relative_to(root)}: no Colab set-up time for {path.name}: {fix}")
+            problems.append(f"{page}: no Colab set-up time for {path.name}: {fix}")
         elif int(row[2]) > 1 or float(row[1]) >= 60:
             problems.append(f"{path.name} on Colab: set-up {row[1]} s with {row[2]} restarts (targets: under 60 s, "
                             "at most one restart)")
+    return problems
+
+
+def check_notebook_times(root: Path) -> list[str]:
+    """The time and memory of each notebook on the execution statistics page (written by `make
+    benchmark`) cover every notebook, and no other, and are within the lesson's budget: under
+    20 s and 700 MB per notebook, no cell over 5 s (``notebooks.BUDGET``)."""
+    page = nbtools.STATS_PAGE
+    rows = nbtools.recorded_rows(nbtools.NOTEBOOK_MARKERS, 5, root)
+    if rows is None:
+        return [f"{page}: the notebook table's markers are missing"]
+    fix = "run `make benchmark` (or `python tools/notebooks.py benchmark --record`)"
+    problems = []
+    paths = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    for path in paths:
+        row = rows.get(path.name)
+        if row is None:
+            problems.append(f"{page}: no time and memory for {path.name}: {fix}")
+            continue
+        try:
+            measured = {"wall_s": float(row[1]), "peak_mb": float(row[2]), "cell_s": float(row[3])}
+        except ValueError:
+            problems.append(f"{page}: the row of {path.name} does not read as numbers: {fix}")
+            continue
+        for over in nbtools.over_budget(measured):
+            problems.append(f"notebooks/{path.name} is over budget: {over}; make it faster or leaner, then {fix}")
+    for name in sorted(set(rows) - {path.name for path in paths}):
+        problems.append(f"{page}: a row for {name}, which is not in notebooks/: {fix}")
     return problems
 
 
@@ -684,7 +706,7 @@ def check_built_site(root: Path, html: Path) -> list[str]:
 SOURCE_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
     check_data, check_template, check_timing, check_cell_tags, check_type_along, check_variants,
-    check_colab_times,
+    check_colab_times, check_notebook_times,
 )  # fmt: skip
 
 
