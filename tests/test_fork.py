@@ -47,10 +47,10 @@ def test_one_command_moves_every_address(tmp_path):
         for name in ("lesson_meta",):
             sys.modules.pop(name, None)
 
-    setup = ""
+    setups = {}
     for path in sorted((copy / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        setup = next(c.source for c in nb.cells if "lesson-setup" in c.metadata.get("tags", []))
+        setup = setups[path] = next(c.source for c in nb.cells if "lesson-setup" in c.metadata.get("tags", []))
         assert f'REPOSITORY = os.environ.get("LESSON_REPOSITORY", "{NEW}")' in setup, path.name
         assert f'BRANCH = os.environ.get("LESSON_BRANCH", "{BRANCH}")' in setup, path.name
         assert 'git+{REPOSITORY}@{BRANCH}' in setup and '"LESSON_DATA_URL", f"{REPOSITORY}/raw/{BRANCH}/data"' in setup
@@ -63,6 +63,7 @@ def test_one_command_moves_every_address(tmp_path):
     left = subprocess.run(["git", "grep", "-l", re.sub(r"^https://", "", old)], cwd=copy, capture_output=True, text=True)
     assert left.stdout.split() == ["CITATION.cff"], left.stdout
     # The set-up cells are what the copy's generator writes for the new address.
-    generated = subprocess.run([sys.executable, "tools/notebooks.py", "setup-cell"], cwd=copy, capture_output=True,
-                               text=True, check=True).stdout  # fmt: skip
-    assert generated.rstrip("\n") == setup
+    for path, setup in setups.items():
+        generated = subprocess.run([sys.executable, "tools/notebooks.py", "setup-cell", str(path)], cwd=copy,
+                                   capture_output=True, text=True, check=True).stdout  # fmt: skip
+        assert generated.rstrip("\n") == setup, path.name

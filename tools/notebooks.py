@@ -3,7 +3,7 @@
     python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing the outputs
     python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
     python tools/notebooks.py benchmark --record       # ... and store them for the site
-    python tools/notebooks.py setup-cell               # print the shared set-up cell
+    python tools/notebooks.py setup-cell [NOTEBOOK]    # print the set-up cell (of NOTEBOOK)
     python tools/notebooks.py setup [NOTEBOOK ...]     # rewrite the set-up cells (no execution)
     python tools/notebooks.py tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
     python tools/notebooks.py type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
@@ -632,8 +632,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--record", action="store_true", help=f"benchmark: store the table in {STATS_PAGE}")
     args = parser.parse_args(argv)
-    if args.command == "setup-cell":
-        print(setup_cell_source())
+    if args.command == "setup-cell":  # a notebook's own, when named (it may add an extra)
+        print(setup_cell_source(extra=extra_of_path(Path(args.notebooks[0])) if args.notebooks else None))
     elif args.command == "setup":
         write_setup_cells(notebook_paths(args.notebooks))
     elif args.command == "refresh":
