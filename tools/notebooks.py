@@ -140,7 +140,6 @@ def _extra_block(extra: str | None, root: Path) -> tuple[str, str, str]:
     if extra is None:
         return "", "", "lessonkit.check_environment(PINNED)"
     pinned = ", ".join(f'"{name}": "{version}"' for name, version in extra_pins(extra, root).items())
-    names = " and ".join(extra_pins(extra, root))
     declare = f'''
 # This notebook also needs the lesson's '{extra}' extra. Colab preinstalls it and the set-up
 # keeps Colab's version; elsewhere install requirements-{extra}.txt (Setup page).
@@ -156,7 +155,7 @@ for _name in EXTRA:
             + ("Colab preinstalls it: run `%pip install {{_name}}` in a new cell, then this cell again."
                if "google.colab" in sys.modules else
                "In the lesson's folder, with the lesson's environment active, run "
-               "`pip install -r requirements-{extra}.txt` (Setup page: '{names} for episode 09'), "
+               "`pip install -r requirements-{extra}.txt` (see the Setup page), "
                "then restart the kernel and run this cell again.")
         ) from None
 '''
