@@ -68,10 +68,10 @@ def test_glossary_and_references_are_linked(built_site):
 
 
 def test_the_build_executes_no_notebook(root, built_site):
-    """The site is rendered from the stored outputs (_config.yml): no execution, no cache."""
+    """The site is rendered from the stored outputs (_config.yml): no notebook executed. (An
+    old _build may still hold the execution cache of earlier builds: `make clean` drops it.)"""
     log = BUILD_LOG.read_text(encoding="utf-8")
     assert "Executing notebook" not in log and "Executed notebook" not in log
-    assert not (root / "_build" / ".jupyter_cache").exists()
 
 
 def test_execution_statistics_page_lists_every_notebook(root, built_site):
