@@ -98,6 +98,10 @@ def test_schedule_has_running_clock_and_total(tmp_path):
     table = lesson_meta.render_schedule(episodes)
     assert "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |" in table
     assert "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |" in table
+    # An optional episode comes after the finish, outside the clock and the total.
+    write(tmp_path, "03-c.md", EPISODE.replace("Counting penguins", "Extra").replace("teaching: 25", "optional: true\nteaching: 25"))
+    table = lesson_meta.render_schedule(lesson_meta.load_episodes(tmp_path))
+    assert table.index("**Finish** | **115 min in total**") < table.index("| Optional | 3. {doc}`Extra </episodes/03-c>` | 25 + 20 = 45 min |")
 
 
 def test_instructor_notes_are_collected(tmp_path):

@@ -255,14 +255,17 @@ def schedule_rows(episodes: list[Episode], setup_minutes: int = 0) -> list[tuple
 
 
 def render_schedule(episodes: list[Episode]) -> str:
-    """A MyST table: running clock, episode link, minutes, and the questions it answers."""
+    """A MyST table: running clock, episode link, minutes, and the questions it answers. The
+    clock and the total cover the core; optional episodes follow the finish, untimed."""
+    core = [e for e in episodes if not e.optional]
     lines = [
         "| Start | Episode | Teaching + exercises | Questions it answers |",
         "|:--|:--|:--|:--|",
     ]
-    for start, episode, minutes in schedule_rows(episodes):
+    rows = schedule_rows(core) + [("Optional", e, e.minutes) for e in episodes if e.optional]
+    for start, episode, minutes in rows:
         if episode is None:
-            teaching = sum(int(e.meta["teaching"]) for e in episodes)
+            teaching = sum(int(e.meta["teaching"]) for e in core)
             lines.append(
                 f"| {start} | **Finish** | **{minutes} min in total** "
                 f"({teaching} teaching + {minutes - teaching} exercises) | |"
