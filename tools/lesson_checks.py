@@ -175,16 +175,6 @@ def _pins(lines) -> dict[str, str]:
     return pins
 
 
-def _exported_pins(text: str) -> dict[str, set[str]]:
-    """``name -> versions`` of a hashed export (``name==version ; markers \\`` lines)."""
-    pins: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)", line)
-        if match:
-            pins.setdefault(re.sub(r"[-_.]+", "-", match.group(1)).lower(), set()).add(match.group(2))
-    return pins
-
-
 #: The platforms uv.lock must cover with wheels (pyproject.toml's [tool.uv] environments), as
 #: marker values and a test of a wheel's platform tag.
 WHEEL_PLATFORMS = {
@@ -345,7 +335,9 @@ def check_template(root: Path) -> list[str]:
     def pins(path: Path) -> dict[str, str]:
         return _pins(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else {}
 
-    exported = _exported_pins((root / "requirements-authors.txt").read_text(encoding="utf-8"))
+    import lock
+
+    exported = lock.pins((root / "requirements-authors.txt").read_text(encoding="utf-8"))
     lesson_lock = {name: "/".join(sorted(v)) for name, v in exported.items()}
     wanted, locked = pins(template / "requirements.txt"), pins(template / "requirements.lock")
     if not wanted or not locked:
@@ -561,7 +553,7 @@ def check_notebook_times(root: Path) -> list[str]:
         return [f"{page}: the notebook table's markers are missing"]
     fix = "run `make benchmark` (or `python tools/notebooks.py benchmark --record`)"
     problems = []
-    paths = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    paths = nbtools.lesson_notebooks(root)
     for path in paths:
         row = rows.get(path.name)
         if row is None:

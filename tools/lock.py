@@ -80,7 +80,7 @@ def pins(text: str) -> dict[str, set[str]]:
     for line in text.splitlines():
         match = PIN.match(line)
         if match:
-            found.setdefault(match.group(1).lower().replace("_", "-"), set()).add(match.group(2))
+            found.setdefault(re.sub(r"[-_.]+", "-", match.group(1)).lower(), set()).add(match.group(2))
     return found
 
 

@@ -127,11 +127,10 @@ def python_for(path: Path) -> str:
 
 def extra_pins(extra: str, root: Path = ROOT) -> dict[str, str]:
     """pyproject.toml's pins for one extra, e.g. {"torch": "2.13.0"}."""
-    import tomllib
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import lock
 
-    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    requirements = config["tool"]["lesson"]["extras"][extra]
-    return dict(requirement.split("==", 1) for requirement in requirements)
+    return dict(requirement.split("==", 1) for requirement in lock.extras(root)[extra])
 
 
 def _extra_block(extra: str | None, root: Path) -> tuple[str, str, str]:
