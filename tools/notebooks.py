@@ -30,17 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-# The packages a learner's notebook imports; Colab installs these at the lesson's pins.
-COLAB_PACKAGES = (
-    "numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "shap", "skops", "pandera",
-    "hypothesis", "pytest",
-)  # fmt: skip
-# Colab only: packages Colab preinstalls at versions that break under the lesson's pins, and
-# that the set-up cell therefore upgrades there to the lock's version, with the reason it
-# prints in a comment (tests/test_colab.py fails without each one).
-COLAB_UPGRADES = {
-    "anyio": "Colab's anyio 4.14 has a pytest plugin that cannot load under pytest 9.2",
-}
 SETUP_TAG = "lesson-setup"
 # Cell tags that authors set (CONTRIBUTING.md, "Cell tags"); `tidy` and `refresh` turn them into
 # the metadata that JupyterLab, Colab and the site read.
@@ -52,7 +41,7 @@ REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
 GPU = "gpu"                        # does more on a GPU; on a CPU it only says there is none
 # Colab collapses a code cell only in "form" view, which needs a "# @title" line: Colab then
 # shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
-PLUMBING_TITLE = "# @title For the lesson's web pages (glue, checks): run it, no need to read it"
+PLUMBING_TITLE = "# @title For the lesson's pages (glue, claims): run it, no need to read it"
 # Each notebook's budget on a 2-core laptop (CONTRIBUTING.md, "Notebooks"): under 20 s and
 # 700 MB peak, no cell over 5 s. `benchmark` measures against it; the lesson check
 # check_notebook_times holds the recorded measurements to it.
@@ -73,24 +62,6 @@ def repository_url(root: Path = ROOT) -> tuple[str, str]:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     repo = config["repository"]
     return repo["url"].rstrip("/"), repo.get("branch", "main")
-
-
-def pins(root: Path = ROOT) -> dict[str, str]:
-    """The exact versions of what the notebooks import (pyproject.toml's ``notebooks`` group)."""
-    from lessonkit.check import group_pins
-
-    return group_pins(root / "pyproject.toml", "notebooks")
-
-
-def locked_version(name: str, root: Path = ROOT) -> str:
-    """The version uv.lock resolves ``name`` to (one version for every platform and Python)."""
-    import tomllib
-
-    lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
-    found = {p["version"] for p in lock["package"] if p["name"] == name}
-    if len(found) != 1:
-        raise SystemExit(f"uv.lock has {sorted(found) or 'no version'} for {name}: expected exactly one")
-    return found.pop()
 
 
 def extra_of(nb) -> str | None:
@@ -125,146 +96,35 @@ def python_for(path: Path) -> str:
     return str(pythons.extra_environment(extra) / "bin" / "python")
 
 
-def extra_pins(extra: str, root: Path = ROOT) -> dict[str, str]:
-    """pyproject.toml's pins for one extra, e.g. {"torch": "2.13.0"}."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import lock
-
-    return dict(requirement.split("==", 1) for requirement in lock.extras(root)[extra])
-
-
-def _extra_block(extra: str | None, root: Path) -> tuple[str, str, str]:
-    """The set-up cell's three additions for a notebook with an extra: its pins, the check
-    that the extra is installed (before anything is installed on Colab), and the last line."""
-    if extra is None:
-        return "", "", "lessonkit.check_environment(PINNED)"
-    pinned = ", ".join(f'"{name}": "{version}"' for name, version in extra_pins(extra, root).items())
-    declare = f'''
-# This notebook also needs the lesson's '{extra}' extra. Colab preinstalls it and the set-up
-# keeps Colab's version; elsewhere install requirements-{extra}.txt (Setup page).
-EXTRA = {{{pinned}}}
-'''
-    check = f'''
-for _name in EXTRA:
-    try:
-        metadata.version(_name)
-    except metadata.PackageNotFoundError:
-        raise LessonSetupStop(
-            f"This notebook needs {{_name}}, which this kernel ({{sys.executable}}) does not have. "
-            + ("Colab preinstalls it: run `%pip install {{_name}}` in a new cell, then this cell again."
-               if "google.colab" in sys.modules else
-               "In the lesson's folder, with the lesson's environment active, run "
-               "`pip install -r requirements-{extra}.txt` (see the Setup page), "
-               "then restart the kernel and run this cell again.")
-        ) from None
-'''
-    last = f'''if "google.colab" in sys.modules:
-    lessonkit.check_environment(PINNED)
-    print("Using Colab's " + ", ".join(f"{{n}} {{metadata.version(n)}}" for n in EXTRA) + " (the lesson's "
-          "pages show " + ", ".join(f"{{n}} {{v}}" for n, v in EXTRA.items()) + " on a CPU; low-order digits may differ).")
-else:
-    lessonkit.check_environment({{**PINNED, **EXTRA}})'''
-    return declare, check, last
+#: The set-up cell: the first code cell of every notebook, at most 15 lines. In Colab, which
+#: has only the notebook, it installs lessonkit from the lesson's repository (pip, no
+#: dependencies), then hands over to ``lessonkit.setup()``, which installs the lesson's pins
+#: there and checks the kernel everywhere (src/lessonkit/start.py, unit-tested). ``Stop``
+#: shows its message without a traceback. LESSON_REPOSITORY (``URL@BRANCH``) overrides the
+#: address (the Colab tests point it at this repository); ``make fork`` rewrites REPO.
+SETUP_CELL = """\
+# @title Set-up (checks this kernel; on Colab, installs the lesson first)
+import os, subprocess, sys
+from importlib.util import find_spec
+Stop = type("Stop", (Exception,), {{"_render_traceback_": lambda e: e.args}})
+REPO = "{repository}"
+if "google.colab" in sys.modules and not find_spec("lessonkit"):
+    url = "git+" + os.environ.get("LESSON_REPOSITORY", REPO)
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", url]
+    got = subprocess.run(pip, capture_output=True, text=True)
+    if got.returncode:
+        raise Stop(f"Could not install {{url}}:\\n{{got.stderr[-300:]}}")
+if not find_spec("lessonkit"):
+    raise Stop("No lessonkit here: choose the lesson's kernel (Setup page).")
+import lessonkit
+lessonkit.setup({arguments})"""
 
 
-def setup_cell_source(root: Path = ROOT, extra: str | None = None) -> str:
-    """The set-up cell's code; ``extra`` adds the check for a notebook's extra packages."""
-    declare, check, last = _extra_block(extra, root)
+def setup_cell_source(root: Path = ROOT, extra: str | None = None, slug: str = "NN-slug") -> str:
+    """The set-up cell of notebook ``slug``, which needs the optional dependencies ``extra``."""
     url, branch = repository_url(root)
-    versions = pins(root)
-    from lessonkit.check import group_pins
-
-    uv = group_pins(root / "pyproject.toml", "authors")["uv"]
-    pinned = ",\n".join(f'    "{name}": "{versions[name]}"' for name in COLAB_PACKAGES)
-    reasons = "; ".join(COLAB_UPGRADES.values())
-    upgrades = ", ".join(f'"{name}": "{locked_version(name, root)}"' for name in COLAB_UPGRADES)
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import pythons
-
-    supported = pythons.supported(root)
-    low, high = supported[0].split(".")[1], supported[-1].split(".")[1]
-    return f'''\
-# Set-up (the same in every notebook; generated by tools/notebooks.py, do not edit).
-# Everywhere: checks that this kernel has what the lesson needs, and says how to fix it if not.
-# In Google Colab, which has only this notebook: installs the lesson's pinned packages and its
-# helper package 'lessonkit' from the lesson's repository (once per session; then it asks for
-# one restart), and downloads the data from there.
-import os
-import subprocess
-import sys
-from importlib import metadata
-
-if not (3, {low}) <= sys.version_info[:2] <= (3, {high}):
-    raise RuntimeError(
-        f"Python {{sys.version_info[0]}}.{{sys.version_info[1]}} is not supported: the lesson "
-        "supports Python {pythons.spoken(supported)}. Start the notebook with one of them "
-        "(Setup page)."
-    )
-PINNED = {{
-{pinned},
-}}
-# Colab only: preinstalled packages that break under these pins ({reasons}).
-COLAB_UPGRADES = {{{upgrades}}}
-# The lesson's repository (a fork: `python tools/fork.py` rewrites this; variables override it).
-REPOSITORY = os.environ.get("LESSON_REPOSITORY", "{url}")
-BRANCH = os.environ.get("LESSON_BRANCH", "{branch}")
-{declare}
-
-class LessonSetupStop(Exception):
-    """Stops 'Run all' with a message for the learner instead of a traceback."""
-
-    def _render_traceback_(self):
-        return [str(self)]
-
-{check}
-if "google.colab" in sys.modules:
-    os.environ.setdefault("LESSON_DATA_URL", f"{{REPOSITORY}}/raw/{{BRANCH}}/data")
-
-    def _versions():
-        return {{d.metadata["Name"].lower(): d.version for d in metadata.distributions()}}
-
-    before = _versions()
-    wanted = [f"{{name}}=={{version}}" for name, version in {{**PINNED, **COLAB_UPGRADES}}.items()
-              if before.get(name) != version]
-    if "lessonkit" not in before:
-        wanted.append(f"lessonkit @ git+{{REPOSITORY}}@{{BRANCH}}")
-    if wanted:
-        print("Installing the lesson's packages into this Colab session (about 20 s)...")
-        steps = [[sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys.executable, *wanted]]
-        if "uv" not in before:  # uv installs in seconds what pip takes a minute for
-            steps.insert(0, [sys.executable, "-m", "pip", "install", "--quiet", "uv=={uv}"])
-        for step in steps:
-            done = subprocess.run(step, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise LessonSetupStop(
-                    "Could not install the lesson's packages (nothing of the lesson was installed). "
-                    + step[2] + " said:\\n" + "\\n".join(done.stderr.strip().splitlines()[-6:])
-                    + f"\\nCheck that this session is online and that {{REPOSITORY}} (branch "
-                    f"{{BRANCH}}) exists and is public, then run this cell again."
-                )
-        after = _versions()
-        changed = {{name for name in after if before.get(name) != after[name]}}
-        owners = metadata.packages_distributions()
-        loaded = sorted({{
-            dist for module in list(sys.modules) for dist in owners.get(module.split(".")[0], [])
-            if dist.lower() in changed
-        }})
-        if loaded:
-            raise LessonSetupStop(
-                "Installed. Colab had already loaded older versions of "
-                + ", ".join(loaded)
-                + ", so one restart is needed: click Runtime > Restart session, then run this "
-                "cell again (it takes a few seconds the second time)."
-            )
-try:
-    import lessonkit
-except ModuleNotFoundError as error:
-    raise ModuleNotFoundError(
-        "This kernel cannot import the lesson's helper package 'lessonkit'. Follow the Setup "
-        "page: activate the lesson's environment (or pick its kernel) and run "
-        "`pip install -e .` in the lesson's folder."
-    ) from error
-{last}'''
+    arguments = f'"{slug}"' + (f', extra="{extra}"' if extra else "")
+    return SETUP_CELL.format(repository=f"{url}@{branch}", arguments=arguments)
 
 
 def _source(cell) -> str:
@@ -286,6 +146,8 @@ def tidy(nb) -> bool:
             continue
         meta = cell.setdefault("metadata", {})
         tags = list(meta.get("tags", []))
+        if SETUP_TAG in tags:  # collapsed too, by put_setup_cell
+            continue
         source = _source(cell)
         lines = source.split("\n")
         titled = lines[0] == PLUMBING_TITLE
@@ -444,23 +306,39 @@ def notebook_paths(names: list[str]) -> list[Path]:
 
 def put_setup_cell(nb, path: Path) -> None:
     """Make the current set-up cell the first code cell (right after the title cell), keeping
-    the stored outputs of an unchanged cell; give every cell a stable, readable id."""
+    its id and the stored outputs of an unchanged cell; give a cell without an id a new one
+    (existing ids never change, so that diffs stay small and type-along cells keep matching)."""
     import nbformat
 
-    source = setup_cell_source(extra=extra_of(nb))
+    source = setup_cell_source(extra=extra_of(nb), slug=path.stem)
     existing = [i for i, c in enumerate(nb.cells) if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
     old = nb.cells[existing[0]] if existing else None
     for index in reversed(existing):
         del nb.cells[index]
-    # On the site its code is folded away (hide-input): readers see the title first, learners
-    # still run it.
-    setup = nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_TAG, "hide-input"]})
+    # Collapsed in JupyterLab (source_hidden) and Colab (a form, titled by its first line);
+    # folded away on the site (hide-input): learners run it, few need to read it.
+    metadata = {"tags": [SETUP_TAG, "hide-input"], "jupyter": {"source_hidden": True}, "cellView": "form"}
+    setup = nbformat.v4.new_code_cell(source, metadata=metadata)
     if old is not None:
-        setup["outputs"], setup["execution_count"] = old.get("outputs", []), old.get("execution_count")
+        setup["id"] = old.get("id", setup["id"])
+        if "".join(old.get("source", "")) == source:
+            setup["outputs"], setup["execution_count"] = old.get("outputs", []), old.get("execution_count")
     title = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(title, setup)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"{path.stem[:2]}-{index:03d}"
+    give_ids(nb, path.stem[:2])
+
+
+def give_ids(nb, prefix: str) -> None:
+    """A readable, unique id (``NN-xxx``) for every cell that has none; existing ids stay."""
+    used = {cell.get("id") for cell in nb.cells}
+    number = 0
+    for cell in nb.cells:
+        if cell.get("id") and not str(cell["id"]).startswith("new-"):
+            continue
+        while f"{prefix}-{number:03d}" in used:
+            number += 1
+        cell["id"] = f"{prefix}-{number:03d}"
+        used.add(cell["id"])
 
 
 def write_setup_cells(paths: list[Path]) -> None:

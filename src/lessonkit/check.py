@@ -1,7 +1,7 @@
 """Check a learner's setup: ``python -m lessonkit.check`` from the lesson's folder.
 
-It prints the Python and package versions next to the versions the lesson pins (the
-``learners`` group of pyproject.toml), whether the notebook front end that the Setup page
+It prints the Python and package versions next to the versions the lesson pins (lessonkit's
+own dependencies and the ``learners`` group of pyproject.toml), whether the notebook front end that the Setup page
 starts (JupyterLab) is installed, and whether each data file is present and matches its
 published checksum. The exit code is 0 when everything matches and 1 otherwise, so instructors
 can also run it in a script.
@@ -15,23 +15,13 @@ import sys
 from pathlib import Path
 
 from lessonkit.data import CHECKSUMS, LessonDataError, data_path
-from lessonkit.environment import environment_report, installed_version, python_problem
+from lessonkit.environment import environment_report, installed_version, lesson_pins, python_problem
 
 PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)")
 #: The dependency group a learner installs (Setup page: requirements.txt is its export).
 LEARNER_GROUP = "learners"
 #: The front end the Setup page starts (`jupyter lab`), by its package and its command.
 FRONT_END = ("jupyterlab", "jupyter-lab")
-
-
-def read_pins(requirements: Path) -> dict[str, str]:
-    """Parse ``name==version`` lines of a requirements file (other lines are ignored)."""
-    pins = {}
-    for line in requirements.read_text(encoding="utf-8").splitlines():
-        match = PIN.match(line)
-        if match:
-            pins[match.group(1).lower()] = match.group(2)
-    return pins
 
 
 def group_pins(pyproject: Path, group: str) -> dict[str, str]:
@@ -89,7 +79,7 @@ def run(start: Path | None = None) -> int:
         problems += 1
         pins = {}
     else:
-        pins = group_pins(project, LEARNER_GROUP)
+        pins = {**lesson_pins(), **group_pins(project, LEARNER_GROUP)}
     for name, pinned in sorted(pins.items()):
         have = installed_version(name)
         status = "ok" if have == pinned else ("MISSING" if have is None else "DIFFERENT")

@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 from importlib import metadata
+from pathlib import Path
 
-#: The packages whose versions change the lesson's results.
-KEY_PACKAGES = (
-    "numpy",
-    "scipy",
-    "pandas",
-    "scikit-learn",
-    "matplotlib",
-    "shap",
-    "skops",
-    "pandera",
-)
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)\s*(?:;\s*extra\s*==\s*['\"]([\w-]+)['\"])?\s*$")
+
+
+def _requirements() -> list[str]:
+    """lessonkit's requirements as installed; from pyproject.toml beside the source when
+    lessonkit runs from a checkout without being installed."""
+    try:
+        return metadata.requires("lessonkit") or []
+    except metadata.PackageNotFoundError:
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        lines = list(project.get("dependencies", []))
+        for name, extra in project.get("optional-dependencies", {}).items():
+            lines += [f'{requirement} ; extra == "{name}"' for requirement in extra]
+        return lines
+
+
+def lesson_pins(extra: str | None = None, requirements: list[str] | None = None) -> dict[str, str]:
+    """The lesson's exact versions, from lessonkit's own metadata (pyproject.toml's
+    ``dependencies``, the one list of what the notebooks import), e.g. ``{"numpy": "2.4.6",
+    ...}``; with ``extra``, those of one optional extra ("colab", "deep-learning")."""
+    found = {}
+    for line in _requirements() if requirements is None else requirements:
+        match = _REQUIREMENT.match(line)
+        if match and match.group(3) == extra:
+            found[match.group(1).lower()] = match.group(2)
+    return found
 
 
 def installed_version(package: str) -> str | None:
@@ -42,8 +62,9 @@ def blas_report() -> list[str]:
     return sorted(set(lines))
 
 
-def environment_report(packages: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str]:
-    """Return a flat dictionary describing this machine and the key package versions.
+def environment_report(packages: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Return a flat dictionary describing this machine and the versions of ``packages``
+    (default: the lesson's packages).
 
     Paste it into a lab notebook, a paper's appendix or a results file.
     """
@@ -55,7 +76,7 @@ def environment_report(packages: tuple[str, ...] = KEY_PACKAGES) -> dict[str, st
         "cpu_count": str(os.cpu_count()),
         "blas": "; ".join(blas_report()),
     }
-    for package in packages:
+    for package in lesson_pins() if packages is None else packages:
         report[package] = installed_version(package) or "not installed"
     return report
 
