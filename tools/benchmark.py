@@ -1,8 +1,8 @@
 """Measure the lesson: each notebook, a cold site build and an incremental rebuild.
 
-    python tools/benchmark.py            # everything (about two builds plus one run per notebook)
-    python tools/benchmark.py --no-build # the notebook table only
-    python tools/benchmark.py --no-colab # without the Colab set-up times
+    python -m tools.benchmark            # everything (about two builds plus one run per notebook)
+    python -m tools.benchmark --no-build # the notebook table only
+    python -m tools.benchmark --no-colab # without the Colab set-up times
 
 It also times each notebook's set-up cell in an emulated Colab session (tools/emulate.py). It
 writes both tables, the notebooks' and Colab's, into the execution statistics page
@@ -27,8 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import build
-import notebooks
+from tools import build
+from tools import notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_BUDGET = {"cold_s": 180.0, "incremental_s": 10.0}
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     notebooks.benchmark(notebooks.notebook_paths([]), record=True)
     if not args.no_colab:
-        import emulate
+        from tools import emulate
 
         print(f"\nColab set-up cell (emulated session, Python {emulate.COLAB_PYTHON}, empty download cache)")
         emulate.record_colab(emulate.time_colab(emulate.NOTEBOOKS))

@@ -1,6 +1,6 @@
 """Build the site strictly: the one build command used by `make site`, the tests and CI.
 
-    python tools/build.py [--output DIR] [--incremental]
+    python -m tools.build [--output DIR] [--incremental]
 
 Warnings are errors (-W, collected with --keep-going) and every cross-reference must resolve
 (-n). Notebooks are not executed: each is rendered from the outputs stored in it (see
@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def command(output: Path | None = None, incremental: bool = False, root: Path = ROOT) -> list[str]:
+def command(output: Path | None = None, incremental: bool = False, root: Path = ROOT,
+            quiet: bool = False) -> list[str]:
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
            "--warningiserror", "--nitpick", "--keep-going", "--builder", "html"]  # fmt: skip
     if not incremental:
@@ -28,6 +29,8 @@ def command(output: Path | None = None, incremental: bool = False, root: Path = 
         cmd.append("--all")
     if output is not None:
         cmd += ["--path-output", str(output)]
+    if quiet:
+        cmd.append("--quiet")
     return cmd
 
 
@@ -36,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="folder for _build (default: .)")
     parser.add_argument("--incremental", action="store_true",
                         help="re-read only changed pages (quick while writing; not strict)")
+    parser.add_argument("--quiet", action="store_true", help="print warnings and errors only")
     args = parser.parse_args(argv)
-    return subprocess.run(command(args.output, args.incremental), cwd=ROOT).returncode
+    return subprocess.run(command(args.output, args.incremental, quiet=args.quiet), cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

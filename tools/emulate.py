@@ -1,8 +1,8 @@
 """Emulations of the hosted services learners open the notebooks on: Google Colab and Binder.
 
-    python tools/emulate.py colab [NOTEBOOK ...]   # time each notebook's Colab set-up cell
-    python tools/emulate.py colab --record         # ... and store the times for the site
-    python tools/emulate.py binder                 # build a Binder-like environment, run a notebook
+    python -m tools.emulate colab [NOTEBOOK ...]   # time each notebook's Colab set-up cell
+    python -m tools.emulate colab --record         # ... and store the times for the site
+    python -m tools.emulate binder                 # build a Binder-like environment, run a notebook
 
 **Colab** (tools/emulations/colab): Colab's Python (3.13) with Colab's versions of what the
 lesson touches (``requirements.txt``, from Colab's published package list), and a stand-in
@@ -46,9 +46,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402
-import pythons  # noqa: E402
+from tools import notebooks
+from tools import pythons
 
 ROOT = Path(__file__).resolve().parents[1]
 EMULATIONS = ROOT / "tools" / "emulations"
@@ -62,7 +61,7 @@ NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=False)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: Where `--record` writes the Colab times: a table between two markers on this page.
 RECORD = ROOT / notebooks.STATS_PAGE
-MARKERS = ("<!-- colab-times: start (tools/emulate.py colab --record writes this table) -->",
+MARKERS = ("<!-- colab-times: start (python -m tools.emulate colab --record writes this table) -->",
            "<!-- colab-times: end -->")  # fmt: skip
 COLAB_PYTHON = "3.13"
 KERNEL = "colab-emulation"
@@ -100,8 +99,8 @@ def _site_packages(venv: Path) -> Path:
 
 
 def git_branch() -> str:
-    """The branch checked out here: what LESSON_BRANCH names when this repository plays the
-    published one (pip and git clone need a branch name, not a commit)."""
+    """The branch checked out here: what LESSON_REPOSITORY names (``URL@BRANCH``) when this
+    repository plays the published one (pip and git clone need a branch, not a commit)."""
     branch = _run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT).stdout.strip()
     if branch == "HEAD":
         raise RuntimeError("The emulations install lessonkit from this repository's current branch: check out a branch (not a detached commit).")
@@ -135,7 +134,13 @@ def serve_data():
 
 
 def colab_base() -> Path:
-    """`.venv-colab`: Colab's Python and package versions plus the stand-in google.colab."""
+    """`.venv-colab`: Colab's Python and package versions plus the stand-in google.colab
+    (built once, by one process at a time; reused while its inputs are unchanged)."""
+    with pythons._locked(ROOT / ".venv-colab.lock"):
+        return _colab_base()
+
+
+def _colab_base() -> Path:
     venv = ROOT / ".venv-colab"
     stamp = _digest(COLAB)
     if (venv / "emulation.stamp").is_file() and (venv / "emulation.stamp").read_text() == stamp:
@@ -236,8 +241,9 @@ def nbval_in_session(session: ColabSession, notebook_name: str, env: dict[str, s
 
 
 def colab_sources(data_url: str) -> dict[str, str]:
-    """Kernel variables that make this repository play the published one."""
-    return {"LESSON_REPOSITORY": ROOT.as_uri(), "LESSON_BRANCH": git_branch(), "LESSON_DATA_URL": data_url}
+    """Kernel variables that make this repository play the published one (the first cell
+    installs lessonkit from ``git+LESSON_REPOSITORY``, i.e. ``URL@BRANCH``)."""
+    return {"LESSON_REPOSITORY": f"{ROOT.as_uri()}@{git_branch()}", "LESSON_DATA_URL": data_url}
 
 
 def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:

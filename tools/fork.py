@@ -1,6 +1,6 @@
 """Point the lesson at another repository (your fork), in one step.
 
-    python tools/fork.py https://github.com/YOU/easy-wins [--branch main]
+    python -m tools.fork https://github.com/YOU/easy-wins [--branch main]
     make fork REPO=https://github.com/YOU/easy-wins [BRANCH=main]
 
 The lesson's address lives in one place, ``repository`` in ``_config.yml``. Everything that
@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
 
 #: Files that keep the original address: the citation says where the lesson comes from.
 KEEP = {"CITATION.cff", "uv.lock"}
@@ -51,15 +50,15 @@ def set_repository(config: Path, url: str, branch: str) -> tuple[str, str]:
 
 
 def fork(url: str, branch: str) -> list[Path]:
-    root = ROOT
     """Move every address to ``url`` (branch ``branch``); return the files changed."""
+    root = ROOT
     url = url.rstrip("/").removesuffix(".git")
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
         raise SystemExit(f"{url!r}: give the repository's GitHub address, e.g. https://github.com/you/easy-wins "
                          "(Binder and Colab links and the data download are built for GitHub).")  # fmt: skip
     old_url, old_branch = set_repository(root / "_config.yml", url, branch)
     changed = [root / "_config.yml"]
-    import notebooks
+    from tools import notebooks
 
     paths = notebooks.notebook_paths([])
     notebooks.write_setup_cells(paths)

@@ -30,7 +30,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-import lesson_meta
+from tools import lesson_meta
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _live_code(app: Sphinx, episodes: list[lesson_meta.Episode]) -> dict[str, li
     cells are live-coded, as for the timing check)."""
     import json
 
-    import timing
+    from tools import timing
 
     steps = {}
     for episode in episodes:
@@ -165,7 +165,7 @@ def _episode_page(app: Sphinx, docname: str, text: str) -> str:
         if not typed.is_file():
             logger.warning(
                 f"episode has no type-along notebook {lesson_meta.TYPE_ALONG}/{episode.slug}.ipynb "
-                "(run `python tools/notebooks.py type-along`)",
+                "(run `python -m tools.notebooks type-along`)",
                 location=docname,
             )
         links = lesson_meta.notebook_links(episode, **_launch_settings(app), type_along=typed.is_file())

@@ -1,7 +1,7 @@
 """Lock the lesson's environment and export it for pip, conda and Binder.
 
-    python tools/lock.py            # uv lock, then write the exports
-    python tools/lock.py --check    # exit 1 when uv.lock or an export is out of date
+    python -m tools.lock            # uv lock, then write the exports
+    python -m tools.lock --check    # exit 1 when uv.lock or an export is out of date
 
 One source of versions: the dependency groups in pyproject.toml. ``uv lock`` resolves them
 into ``uv.lock`` for every platform and supported Python at once, with a hash for every file.
@@ -40,8 +40,7 @@ EXPORTS = {
 
 def uv() -> str:
     """The uv beside this Python (the authors' environment pins it), else the one on PATH."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import pythons
+    from tools import pythons
 
     return pythons.uv() or "uv"
 
@@ -106,7 +105,7 @@ def extra_header(name: str, requirements: list[str]) -> str:
 
 def compile_extra(name: str, root: Path = ROOT) -> str:
     """Resolve one extra beside uv.lock's versions (needs the package index)."""
-    import pythons
+    from tools import pythons
 
     requirements = extras(root)[name]
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))

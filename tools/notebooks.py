@@ -1,12 +1,13 @@
 """Maintain the lesson's notebooks.
 
-    python tools/notebooks.py refresh [NOTEBOOK ...]   # re-execute in place, storing the outputs
-    python tools/notebooks.py benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
-    python tools/notebooks.py benchmark --record       # ... and store them for the site
-    python tools/notebooks.py setup-cell [NOTEBOOK]    # print the set-up cell (of NOTEBOOK)
-    python tools/notebooks.py setup [NOTEBOOK ...]     # rewrite the set-up cells (no execution)
-    python tools/notebooks.py tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
-    python tools/notebooks.py type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
+    python -m tools.notebooks refresh [NOTEBOOK ...]   # re-execute in place, storing the outputs
+    python -m tools.notebooks benchmark [NOTEBOOK ...] # wall time and peak memory per notebook
+    python -m tools.notebooks benchmark --record       # ... and store them for the site
+    python -m tools.notebooks setup-cell [NOTEBOOK]    # print the set-up cell (of NOTEBOOK)
+    python -m tools.notebooks setup [NOTEBOOK ...]     # rewrite the set-up cells (no execution)
+    python -m tools.notebooks tidy [NOTEBOOK ...]      # apply the cell-tag rules, no execution
+    python -m tools.notebooks type-along [NOTEBOOK ...]  # write type-along/NN-slug.ipynb
+    python -m tools.notebooks list [--extras|--no-extras]  # the episodes' notebooks
 
 The site shows the outputs ``refresh`` stores (the build executes nothing); nbval in `make
 test` checks that they are what the code gives.
@@ -28,31 +29,20 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-SETUP_TAG = "lesson-setup"
-# Cell tags that authors set (CONTRIBUTING.md, "Cell tags"); `tidy` and `refresh` turn them into
-# the metadata that JupyterLab, Colab and the site read.
-LIVE_CODE = "live-code"            # the instructor types it live; learners type along
-GOING_FURTHER = "going-further"    # optional material, outside the timed core
-PLUMBING = "plumbing"              # exists for the site (glue calls, hidden claim checks)
-PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
-REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
-GPU = "gpu"                        # does more on a GPU; on a CPU it only says there is none
+from tools import config
+from tools.config import GOING_FURTHER, GPU, LIVE_CODE, PLUMBING, PLUMBING_SHOWN, REMOVE_CELL, STATS_PAGE, TYPE_ALONG_NOTE  # noqa: F401
+from tools.config import SETUP as SETUP_TAG
+
+ROOT = config.ROOT
+NOTEBOOKS = ROOT / config.NOTEBOOKS
 # Colab collapses a code cell only in "form" view, which needs a "# @title" line: Colab then
 # shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
 PLUMBING_TITLE = "# @title For the lesson's pages (glue, claims): run it, no need to read it"
-# Each notebook's budget on a 2-core laptop (CONTRIBUTING.md, "Notebooks"): under 20 s and
-# 700 MB peak, no cell over 5 s. `benchmark` measures against it; the lesson check
-# check_notebook_times holds the recorded measurements to it.
-BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
+BUDGET = config.NOTEBOOK_BUDGET
 BUDGET_LABELS = {"wall_s": ("wall time", "s"), "peak_mb": ("peak memory", "MB"), "cell_s": ("slowest cell", "s")}
-#: The instructors' page where `make benchmark` records its measurements: each table sits
-#: between a start and an end marker (HTML comments), written by ``record_table`` and read back
-#: by the lesson checks with ``recorded_rows``.
-STATS_PAGE = Path("instructors") / "execution-statistics.md"
-#: The markers of the notebooks' time and memory table (``benchmark --record``).
-NOTEBOOK_MARKERS = ("<!-- notebook-times: start (tools/notebooks.py benchmark --record writes this table) -->",
+#: The markers of the notebooks' time and memory table (``benchmark --record``) on the
+#: statistics page; ``record_table`` writes between them, ``recorded_rows`` reads back.
+NOTEBOOK_MARKERS = ("<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
                     "<!-- notebook-times: end -->")  # fmt: skip
 
 
@@ -84,16 +74,26 @@ def lesson_notebooks(root: Path = ROOT, extras: bool | None = None) -> list[Path
     return [path for path in paths if (extra_of_path(path) is not None) == extras]
 
 
-def python_for(path: Path) -> str:
-    """The Python whose environment runs this notebook: this one, or for a notebook with an
-    extra, the extra's environment (``.venv-NAME``, built when missing or out of date)."""
+def kernel_for(path: Path) -> str:
+    """The name of the Jupyter kernel that runs this notebook: "python3" (this environment),
+    or for a notebook with an extra, a kernel of the extra's environment (``.venv-NAME``,
+    built when missing or out of date), which this process can then start."""
     extra = extra_of_path(path)
     if extra is None:
-        return sys.executable
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import pythons
+        return "python3"
+    from tools import pythons
 
-    return str(pythons.extra_environment(extra) / "bin" / "python")
+    venv = pythons.extra_environment(extra)
+    name = f"lesson-{extra}"
+    specs = venv / "share" / "jupyter"
+    kernel = specs / "kernels" / name / "kernel.json"
+    kernel.parent.mkdir(parents=True, exist_ok=True)
+    argv = [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel.write_text(json.dumps({"argv": argv, "display_name": f"Python ({extra})", "language": "python"}))
+    paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+    if str(specs) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(specs), *filter(None, paths)])
+    return name
 
 
 #: The set-up cell: the first code cell of every notebook, at most 15 lines. In Colab, which
@@ -192,8 +192,7 @@ def tidy_file(path: Path) -> bool:
 #: one does (lessonkit's loader searches ./data and ../data); in Colab the set-up cell
 #: downloads the data as for the full notebook. Not part of the site (_config.yml excludes it)
 #: nor of nbval (the tests run notebooks/NN-*.ipynb).
-TYPE_ALONG = "type-along"
-TYPE_ALONG_NOTE = "type-along-note"  # the tag of the one cell the generator adds
+TYPE_ALONG = config.TYPE_ALONG
 
 
 def type_along_path(path: Path) -> Path:
@@ -365,7 +364,7 @@ def refresh(path: Path) -> None:
     put_setup_cell(nb, path)
     tidy(nb)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+    client = NotebookClient(nb, timeout=600, kernel_name=kernel_for(path), record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nb.metadata.pop("widgets", None)
@@ -423,7 +422,7 @@ def _run_one(path: Path) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+    client = NotebookClient(nb, timeout=600, kernel_name=kernel_for(path), record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
@@ -494,7 +493,7 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
         runs = []
         for _ in range(repeat):
             # One fresh process per run, so that peak memory is that notebook's alone.
-            out = subprocess.run([python_for(path), __file__, "_measure", str(path)], check=True,
+            out = subprocess.run([sys.executable, "-m", "tools.notebooks", "_measure", str(path)], check=True,
                                  capture_output=True, text=True, cwd=ROOT)
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         row = {"notebook": runs[0]["notebook"],
@@ -513,22 +512,23 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["refresh", "tidy", "type-along", "benchmark", "setup-cell", "setup", "_measure"])
+    parser.add_argument("command", choices=["refresh", "tidy", "type-along", "benchmark", "setup-cell", "setup", "list", "_measure"])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--record", action="store_true", help=f"benchmark: store the table in {STATS_PAGE}")
     parser.add_argument("--repeat", type=int, default=5, help="benchmark: runs per notebook (the table shows medians)")
+    parser.add_argument("--extras", action="store_true", help="list: only the notebooks that need an extra")
+    parser.add_argument("--no-extras", action="store_true", help="list: only the notebooks that need none")
     args = parser.parse_args(argv)
     if args.command == "setup-cell":  # a notebook's own, when named (it may add an extra)
         print(setup_cell_source(extra=extra_of_path(Path(args.notebooks[0])) if args.notebooks else None))
+    elif args.command == "list":
+        extras = True if args.extras else False if args.no_extras else None
+        print(" ".join(_shown(path) for path in lesson_notebooks(ROOT, extras=extras)))
     elif args.command == "setup":
         write_setup_cells(notebook_paths(args.notebooks))
     elif args.command == "refresh":
         for path in notebook_paths(args.notebooks):
-            python = python_for(path)
-            if python != sys.executable:  # a notebook with an extra runs in the extra's environment
-                subprocess.run([python, __file__, "refresh", str(path)], check=True, cwd=ROOT)
-            else:
-                refresh(path)
+            refresh(path)
             if type_along_path(path).parent.is_dir():
                 write_type_along(path)
     elif args.command == "tidy":

@@ -1,13 +1,20 @@
-"""Which Pythons the lesson supports, and where to find them.
+"""Which Pythons the lesson supports, where to find them, and the environments built on them.
 
-    python3 tools/pythons.py check          # is *this* Python supported? (one line if not)
-    python3 tools/pythons.py list           # the supported versions, e.g. "3.11 3.12 3.13"
-    python3 tools/pythons.py find 3.12      # the path of a Python 3.12, fetched with uv if need be
-    python3 tools/pythons.py extra deep-learning   # build .venv-deep-learning, print its path
+    python3 tools/pythons.py check            # is *this* Python supported? (one line if not)
+    python -m tools.pythons list              # the supported versions, e.g. "3.11 3.12 3.13"
+    python -m tools.pythons find 3.12         # a Python 3.12, fetched with uv if need be
+    python -m tools.pythons extra deep-learning   # build .venv-deep-learning, print its path
+    python -m tools.pythons nbval-others -- PYTEST-ARGS   # pytest on every other Python
 
-The supported versions come from one place: ``requires-python`` in pyproject.toml. This file
-runs on any Python 3 (the Makefile calls it before anything is installed), so it uses only the
-standard library and reads that one line with a regular expression.
+The supported versions come from one place: ``requires-python`` in pyproject.toml. The
+``check`` command runs on any Python 3 before anything is installed (the Makefile calls it
+first), so this file uses only the standard library.
+
+``nbval-others`` runs pytest with the given arguments (the Makefile passes nbval's) once per
+supported Python other than this one, each in ``.venv-pyX.Y``, synced by uv from uv.lock
+exactly. The newest Python runs with two BLAS/OpenMP threads, another hash seed and the
+variables of a CI server, the others as on a learner's laptop: outputs must depend on none of
+them. A Python that cannot be found or fetched fails with the command that installs it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,11 +120,28 @@ def extra_environment(name: str, root: Path = ROOT, python: str | None = None) -
     venv = root / f".venv-{name}"
     if Path(sys.prefix).resolve() == venv.resolve():  # called from inside it
         return venv
-    with _BUILDING.setdefault(str(venv), threading.Lock()):  # one builder at a time (tests)
+    with _locked(root / f".venv-{name}.lock"):  # one builder at a time (parallel test workers)
         return _extra_environment(venv, name, root, python)
 
 
-_BUILDING: dict[str, threading.Lock] = {}
+class _locked:
+    """An exclusive lock on a file, held while the ``with`` block runs (POSIX; elsewhere none)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.handle = self.path.open("w")
+        try:
+            import fcntl
+
+            fcntl.flock(self.handle, fcntl.LOCK_EX)
+        except ImportError:  # Windows: the tests run one environment build at a time anyway
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
 
 
 def _extra_environment(venv: Path, name: str, root: Path, python: str | None) -> Path:
@@ -151,7 +174,65 @@ def _extra_environment(venv: Path, name: str, root: Path, python: str | None) ->
     return venv
 
 
+#: Variables by which tools detect a CI server (tools/config.py has the same list; this file
+#: imports nothing of the lesson's, as the Makefile runs it before anything is installed).
+def _ci_variables() -> tuple[str, ...]:
+    from tools.config import CI_VARIABLES
+
+    return CI_VARIABLES
+
+
+def learner_env(**extra: str) -> dict[str, str]:
+    """This process's environment without the lesson's own variables (LESSON_*), an active
+    virtual environment or CI markers, plus ``extra``: what a learner's shell would have."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("LESSON_", "VIRTUAL_ENV")) and key not in _ci_variables()}  # fmt: skip
+    env.update(extra)
+    return env
+
+
+def python_environment(version: str, root: Path = ROOT) -> Path:
+    """``.venv-pyX.Y``: the notebooks' packages and the test tools for Python ``version``,
+    synced by uv from uv.lock exactly (quick when current)."""
+    python = find(version)
+    venv = root / f".venv-py{version}"
+    env = learner_env(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
+    cmd = [uv() or "uv", "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
+           "--group", "notebooks", "--group", "test"]  # fmt: skip
+    done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit(f"uv sync for Python {version} failed:\n{done.stderr[-4000:]}")
+    return venv
+
+
+def nbval_others(pytest_args: list[str], root: Path = ROOT) -> int:
+    """Run pytest with ``pytest_args`` on every supported Python but this one (see module)."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    others = [version for version in supported(root) if version != here]
+    if not others:
+        raise SystemExit("only one Python is supported: there is no other Python to compare with")
+    failed = []
+    for version in others:
+        venv = python_environment(version, root)
+        if version == supported(root)[-1]:
+            env = learner_env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", CIRCLECI="true")
+        else:
+            env = learner_env()
+        env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+                   LESSON_STRICT="1")  # fmt: skip
+        print(f"nbval on Python {version} ({venv.name}{', 2 threads, CI variables' if 'CI' in env else ''})",
+              flush=True)  # fmt: skip
+        cmd = [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args]
+        if subprocess.run(cmd, cwd=root, env=env).returncode != 0:
+            failed.append(version)
+    if failed:
+        print(f"nbval failed on Python {', '.join(failed)}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["nbval-others"]:
+        return nbval_others([a for a in argv[1:] if a != "--"])
     if argv[:1] == ["check"]:
         return check(argv[1] if len(argv) > 1 else "python3")
     if argv[:1] == ["list"]:

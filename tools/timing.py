@@ -1,31 +1,43 @@
-"""How dense is each episode's timed core? Words and live-coded lines per teaching minute.
+"""How long does each episode take in a room? A model of the clock, per episode and stretch.
 
-    python tools/timing.py [--root LESSON] [--check]
+    python -m tools.timing [--root LESSON]
 
-prints, for every episode, its declared ``teaching`` minutes, the words of its core prose and
-the lines of its live-coded cells, each per teaching minute, beside the Carpentries anchors
-(53 episodes of five Carpentries lessons: median 44 words and 1.5 code lines per teaching
-minute, interquartile ranges 31-53 and 0.8-2.5). ``--check`` exits with 1 when an episode is
-denser than the anchors' upper quartile. The lesson check ``check_timing``
-(``tools/lesson_checks.py``) uses the same counting, which lives here and only here.
+The model counts what the room does, in the episode's **core** (outside challenges,
+solutions, instructor notes, quick checks' answers and going-further blocks) and in its
+notebook's core cells, and turns it into teaching minutes:
 
-Counting rules (CONTRIBUTING.md repeats them):
+=========================================  =====================  ======================
+What                                       Counted as             Rate
+=========================================  =====================  ======================
+prose the instructor talks through         words of the page      88 words per minute
+code typed live (cells tagged live-code)   logical lines [1]_     3 lines per minute
+code run and explained (other core cells)  logical lines [1]_     7 lines per minute
+a section (a ``##`` or ``###`` heading)    1 each                 1 minute each
+a quick check (``quick-check`` block)      1 each                 2 minutes each
+=========================================  =====================  ======================
 
-* **Prose words** of ``episodes/NN-slug.md``: the words of its body outside the front matter,
-  code (fenced code blocks, ``code``/``code-block``/``code-cell`` directives, ``$$`` math
-  blocks), challenges (``exercise``), solutions, instructor notes (``instructor-note``) and
-  going-further blocks (``going-further``), at any depth of nesting. Directive syntax is not
-  counted (the opening line with the directive's name and argument, its ``:option:`` lines,
-  the closing fence), nor are comments (``% ...`` lines, ``<!-- ... -->``), label lines
-  (``(label)=``) or Markdown images. A role counts as what a reader sees: ``{term}`` and
-  link-like roles count their text (the part before ``<target>``), ``{glue:...}`` counts as one
-  word (the number it pastes), ``{cite:...}`` counts nothing. A word is a whitespace-separated
-  token with at least one letter or digit (so table pipes and ``|:--|`` rules are not words;
-  inline code counts as its tokens).
-* **Live-coded lines** of ``notebooks/NN-slug.ipynb``: the non-blank lines that are not
-  comments (``#`` first) of the code cells tagged ``live-code`` (a cell also tagged
-  ``going-further`` is optional and not counted).
-* Both are divided by the episode's declared ``teaching`` minutes.
+.. [1] Statements: a call wrapped over six lines by the formatter is one line, so the count
+   does not depend on formatting. Plumbing cells, the set-up cell and the notebook's practice
+   cells are not shown in the room and do not count.
+
+Why these rates: a median minute of the Carpentries anchors holds 44 prose words and 1.5
+lines of code typed live (53 episodes of five Carpentries lessons); 88 words and 3 lines per
+minute make that exactly one modelled minute. The rate for code that is run and explained,
+7 lines per minute, and one minute per section were fitted to an experienced instructor's
+estimates of three of this lesson's episodes before this model existed (episode 02 about 60
+teaching minutes, 04 about 60, 05 about 65); the model gives 65, 60 and 64 for them.
+CONTRIBUTING.md ("Timing") has the table.
+
+The episode is cut into **stretches** at its practice points: each challenge and quick check
+of the core, in the page's order; its notebook is cut at the same points (its practice cells,
+generated from the page: tools/practice.py). A stretch's minutes are those of its prose,
+sections and quick checks on the page plus its code in the notebook.
+
+The lesson check ``check_timing`` fails an episode whose declared ``teaching`` minutes differ
+from the model's by more than 10 % either way, whose core has a stretch of more than 15
+modelled minutes without practice, which has no quick check, or which shows more than 2.5
+lines of pre-filled core code per teaching minute; and the lesson when episodes 01-08 together
+live-code fewer lines than they did when the model was introduced.
 """
 
 from __future__ import annotations
@@ -37,20 +49,24 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lesson_meta  # noqa: E402
+from tools import lesson_meta
 
-#: Per declared teaching minute, in 53 episodes of five Carpentries lessons (issue 15).
-ANCHORS = {
-    "words": {"median": 44, "low": 31, "high": 53},
-    "lines": {"median": 1.5, "low": 0.8, "high": 2.5},
-}
-#: An episode denser than the anchors' upper quartile fails the lesson check.
-LIMITS = {"words": ANCHORS["words"]["high"], "lines": ANCHORS["lines"]["high"]}
+#: The model's rates (see the module's docstring; CONTRIBUTING.md "Timing").
+RATES = {"words": 88.0, "live": 3.0, "shown": 7.0}
+SECTION_MINUTES = 1.0
+QUICK_CHECK_MINUTES = 2.0
+#: The rules the lesson check holds each episode to.
+TOLERANCE = 0.10           # declared teaching minutes within 10 % of the model's
+LONGEST_STRETCH = 15.0     # modelled minutes of core without a challenge or quick check
+SHOWN_PER_MINUTE = 2.5     # pre-filled core code shown, logical lines per teaching minute
+#: Logical lines that episodes 01-08 live-coded when the model was introduced (227 physical
+#: lines before the code was formatted): the type-along fix names variables, it does not
+#: pre-fill code.
+LIVE_LINES_FLOOR = 192
 
 #: Directives whose whole content is outside the timed core (or is code, not prose).
 EXCLUDED_DIRECTIVES = {
-    "exercise", "solution", "instructor-note", "going-further",
+    "exercise", "solution", "instructor-note", "going-further", "quick-check",
     "code", "code-block", "code-cell", "sourcecode", "literalinclude", "math", "raw",
     "exercise-start", "exercise-end", "solution-start", "solution-end",
     "lesson-schedule", "lesson-variants", "instructor-notes", "bibliography", "glossary", "include",
@@ -78,8 +94,15 @@ def _closes(line: str, fence: str) -> bool:
     return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence)
 
 
+#: A line that ``_core_lines`` puts where a challenge or quick check sits in the core.
+PRACTICE = "\x00practice"
+#: The first line of a notebook's practice cell (tools/practice.py writes the rest).
+PRACTICE_MARK = re.compile(r"^<!-- practice: (?P<label>\S+) -->")
+
+
 def _core_lines(lines: list[str]) -> list[str]:
-    """The lines of ``lines`` that belong to the core, with fenced blocks resolved."""
+    """The lines of ``lines`` that belong to the core, with fenced blocks resolved; a
+    challenge or quick check of the core leaves one ``PRACTICE`` line where it was."""
     out, i = [], 0
     while i < len(lines):
         line = lines[i]
@@ -98,6 +121,10 @@ def _core_lines(lines: list[str]) -> list[str]:
         if directive is None and fence[0] != ":":
             continue  # a code block
         name = directive.group("name") if directive else ""
+        if name in ("exercise", "quick-check"):
+            label = next((m.group(1) for m in map(re.compile(r"^[ \t]*:label:[ \t]*(\S+)").match, body) if m), "")
+            out.append(f"{PRACTICE} {name} {label} {info[directive.end():].strip()}")
+            continue
         if name in EXCLUDED_DIRECTIVES or name.startswith("glue"):
             continue
         # Directive syntax: leading ":option:" lines or a "---" YAML options block.
@@ -110,11 +137,13 @@ def _core_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def core_text(body: str) -> str:
-    """The core prose of an episode's body (front matter already removed), as Markdown."""
+def core_text(body: str, practice: bool = False) -> str:
+    """The core prose of an episode's body (front matter already removed), as Markdown; with
+    ``practice``, a ``PRACTICE`` line marks each challenge and quick check."""
     body = HTML_COMMENT.sub(" ", body)
     kept = _core_lines(body.split("\n"))
-    kept = [line for line in kept if not COMMENT_LINE.match(line) and not LABEL_LINE.match(line)]
+    kept = [line for line in kept if not COMMENT_LINE.match(line) and not LABEL_LINE.match(line)
+            and (practice or not line.startswith(PRACTICE))]  # fmt: skip
     return MATH_BLOCK.sub(" ", "\n".join(kept))
 
 
@@ -154,8 +183,17 @@ def tags(cell: dict) -> list[str]:
 
 
 def code_lines(source: str) -> int:
-    """Non-blank lines that are not comments."""
-    return sum(1 for line in source.splitlines() if line.strip() and not line.strip().startswith("#"))
+    """Logical lines (statements) of a cell's code: a statement wrapped over several lines is
+    one; blank lines, comments and IPython magics (``%...``, ``!...``) are none."""
+    import io
+    import tokenize
+
+    kept = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO("\n".join(kept) + "\n").readline)
+        return sum(1 for token in tokens if token.type == tokenize.NEWLINE)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return sum(1 for line in kept if line.strip() and not line.strip().startswith("#"))
 
 
 def live_code_cells(nb: dict) -> list[dict]:
@@ -176,88 +214,192 @@ def live_code_lines(nb: dict) -> int:
     return sum(code_lines(_source(cell)) for cell in live_code_cells(nb))
 
 
+#: Code cells that are not shown in the room: the tools' and the site's.
+HIDDEN = {"plumbing", "lesson-setup", "practice"}
+
+
 @dataclass
-class Density:
+class Stretch:
+    """A stretch of an episode's core between two practice points (or the start or end)."""
+
+    headings: list[str]
+    words: int = 0
+    sections: int = 0
+    live: int = 0
+    shown: int = 0
+    ends_with: str = ""  # the practice that ends it ("challenge: Title", "quick check: ..."), or ""
+    quick_check: bool = False  # it ends with a quick check (whose 2 minutes are teaching time)
+
+    @property
+    def minutes(self) -> float:
+        """Modelled minutes of teaching in the stretch (a quick check that ends it not included)."""
+        return (self.words / RATES["words"] + self.live / RATES["live"] + self.shown / RATES["shown"]
+                + self.sections * SECTION_MINUTES)  # fmt: skip
+
+
+def page_stretches(body: str) -> list[Stretch]:
+    """The core of an episode's page, cut at its challenges and quick checks."""
+    stretches = [Stretch(headings=[])]
+    text = []
+
+    def close(practice: str = "", quick: bool = False):
+        stretches[-1].words = count_words("\n".join(text))
+        stretches[-1].ends_with, stretches[-1].quick_check = practice, quick
+        text.clear()
+
+    for line in core_text(body, practice=True).split("\n"):
+        if line.startswith(PRACTICE):
+            _, kind, label, *title = line.split(" ", 3)
+            close(f"{'challenge' if kind == 'exercise' else 'quick check'} {label}", kind == "quick-check")
+            stretches.append(Stretch(headings=[]))
+            continue
+        heading = re.match(r"^(##|###) +(.*)$", line)
+        if heading:
+            stretches[-1].sections += 1
+            stretches[-1].headings.append(heading.group(2).strip())
+        text.append(line)
+    close()
+    return stretches
+
+
+def notebook_stretches(nb: dict) -> tuple[list[tuple[int, int]], list[str]]:
+    """The core code of a notebook, cut at its practice cells: per stretch, (live-coded
+    lines, shown lines); and the practice labels in order."""
+    parts, labels = [[0, 0]], []
+    for cell in nb.get("cells", []):
+        cell_tags = set(tags(cell))
+        mark = PRACTICE_MARK.match(_source(cell)) if cell.get("cell_type") == "markdown" else None
+        if mark:
+            labels.append(mark.group("label"))
+            parts.append([0, 0])
+            continue
+        if cell.get("cell_type") != "code" or GOING_FURTHER in cell_tags or cell_tags & HIDDEN:
+            continue
+        parts[-1][0 if LIVE_CODE in cell_tags else 1] += code_lines(_source(cell))
+    return [tuple(part) for part in parts], labels
+
+
+@dataclass
+class EpisodeTime:
     slug: str
     teaching: int
-    words: int
-    lines: int
+    optional: bool
+    stretches: list[Stretch]
+    aligned: bool  # the notebook's practice cells match the page's practice points
 
     @property
-    def words_per_minute(self) -> float:
-        return self.words / self.teaching if self.teaching else float("inf") if self.words else 0.0
+    def quick_checks(self) -> int:
+        return sum(s.quick_check for s in self.stretches)
 
     @property
-    def lines_per_minute(self) -> float:
-        return self.lines / self.teaching if self.teaching else float("inf") if self.lines else 0.0
+    def minutes(self) -> float:
+        return sum(s.minutes for s in self.stretches) + self.quick_checks * QUICK_CHECK_MINUTES
 
-    def problems(self) -> list[tuple[str, str]]:
-        """``(kind, text)`` for each measure ("words", "lines") over its limit (empty when the
-        episode fits)."""
-        over = []
-        if self.words_per_minute > LIMITS["words"]:
-            over.append((
-                "words",
-                f"{self.words} core words in {self.teaching} teaching min = {self.words_per_minute:.1f} "
-                f"words/min (limit {LIMITS['words']}, aim {ANCHORS['words']['median']})",
-            ))
-        if self.lines_per_minute > LIMITS["lines"]:
-            over.append((
-                "lines",
-                f"{self.lines} live-coded lines in {self.teaching} teaching min = {self.lines_per_minute:.1f} "
-                f"lines/min (limit {LIMITS['lines']}, aim {ANCHORS['lines']['median']})",
-            ))
-        return over
+    @property
+    def live(self) -> int:
+        return sum(s.live for s in self.stretches)
+
+    @property
+    def shown(self) -> int:
+        return sum(s.shown for s in self.stretches)
+
+    def problems(self) -> list[str]:
+        """The rules of the module's docstring that this episode breaks, in words."""
+        where = f"episodes/{self.slug}.md"
+        found = []
+        model = self.minutes
+        if abs(self.teaching - model) > TOLERANCE * model:
+            found.append(f"{where}: declares {self.teaching} teaching min, the model gives {model:.0f} "
+                         f"(more than {TOLERANCE:.0%} apart): change `teaching`, or cut the core (python -m tools.timing)")  # fmt: skip
+        if not self.aligned:
+            found.append(f"{where}: its notebook's practice cells do not match the page's challenges and quick "
+                         "checks: run `python -m tools.notebooks tidy` (tools/practice.py)")  # fmt: skip
+        for number, stretch in enumerate(self.stretches, start=1):
+            if stretch.minutes > LONGEST_STRETCH:
+                after = stretch.headings[0] if stretch.headings else f"stretch {number}"
+                found.append(f"{where}: {stretch.minutes:.0f} modelled min without practice from '{after}' "
+                             f"(at most {LONGEST_STRETCH:.0f}): add a quick check or move a challenge there")  # fmt: skip
+        if self.quick_checks == 0:
+            found.append(f"{where}: has no quick check")
+        if self.teaching and self.shown / self.teaching > SHOWN_PER_MINUTE:
+            found.append(f"notebooks/{self.slug}.ipynb: shows {self.shown} lines of pre-filled core code in "
+                         f"{self.teaching} teaching min ({self.shown / self.teaching:.1f}/min, at most {SHOWN_PER_MINUTE}): "
+                         "move simulators and figure styling into lessonkit or collapsed helper cells")  # fmt: skip
+        return found
 
 
-def episode_density(root: Path, episode: lesson_meta.Episode) -> Density:
+def episode_time(root: Path, episode: lesson_meta.Episode) -> EpisodeTime:
+    stretches = page_stretches(episode.body)
     path = episode.notebook(root)
-    lines = live_code_lines(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else 0
-    return Density(episode.slug, int(episode.meta["teaching"]), prose_words(episode.body), lines)
+    nb = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"cells": []}
+    code, labels = notebook_stretches(nb)
+    page_labels = [s.ends_with.split(" ")[-1] for s in stretches if s.ends_with]
+    aligned = labels == page_labels
+    if aligned:
+        for stretch, (live, shown) in zip(stretches, code, strict=True):
+            stretch.live, stretch.shown = live, shown
+    else:  # no alignment yet: the notebook's code counts in the first stretch
+        stretches[0].live, stretches[0].shown = sum(c[0] for c in code), sum(c[1] for c in code)
+    return EpisodeTime(episode.slug, int(episode.meta["teaching"]), episode.optional, stretches, aligned)
 
 
-def lesson_density(root: Path) -> list[Density]:
-    return [episode_density(root, e) for e in lesson_meta.load_episodes(root / "episodes")]
+def lesson_times(root: Path) -> list[EpisodeTime]:
+    return [episode_time(root, e) for e in lesson_meta.load_episodes(root / "episodes")]
 
 
-def report(densities: list[Density]) -> str:
-    w, c = ANCHORS["words"], ANCHORS["lines"]
-    header = (f"{'episode':<28} {'teaching':>8} {'words':>6} {'words/min':>9} "
-              f"{'live lines':>10} {'lines/min':>9}  verdict")  # fmt: skip
+def lesson_problems(root: Path) -> list[str]:
+    """Every episode's problems, and the lesson's: live-coded lines below the floor."""
+    times = lesson_times(root)
+    found = [problem for time in times for problem in time.problems()]
+    live = sum(time.live for time in times if not time.optional)
+    if live < LIVE_LINES_FLOOR:
+        found.append(f"the core episodes live-code {live} lines, fewer than the {LIVE_LINES_FLOOR} they did: "
+                     "name the variables that later cells need in the live cell's comment instead of pre-filling code")  # fmt: skip
+    return found
+
+
+def stretch_lines(time: EpisodeTime) -> list[str]:
+    """The clock of one episode, stretch by stretch (for the report and the instructor notes)."""
+    out = []
+    for stretch in time.stretches:
+        title = "; ".join(stretch.headings) or "(opening)"
+        out.append(f"{stretch.minutes:4.0f} min  {title}")
+        if stretch.ends_with:
+            kind, label = stretch.ends_with.rsplit(" ", 1)
+            extra = f" ({QUICK_CHECK_MINUTES:.0f} min)" if stretch.quick_check else ""
+            out.append(f"      then {kind} {label}{extra}")
+    return out
+
+
+def report(times: list[EpisodeTime]) -> str:
+    header = f"{'episode':<28} {'declared':>8} {'model':>6} {'words':>6} {'live':>5} {'shown':>6} {'quick':>5} {'longest':>7}"
     rows = [
-        "Core density per declared teaching minute (tools/timing.py; rules in CONTRIBUTING.md).",
-        f"Carpentries anchors: words/min median {w['median']} (IQR {w['low']}-{w['high']}), "
-        f"live-coded lines/min median {c['median']} (IQR {c['low']}-{c['high']}).",
-        f"An episode fails the lesson check above {LIMITS['words']} words/min or {LIMITS['lines']} lines/min.",
+        "Modelled teaching minutes (tools/timing.py; rates in CONTRIBUTING.md): "
+        f"{RATES['words']:.0f} words, {RATES['live']:.0f} live-coded or {RATES['shown']:.0f} shown lines per minute, "
+        f"{SECTION_MINUTES:.0f} min per section, {QUICK_CHECK_MINUTES:.0f} min per quick check.",
         "",
         header,
         "-" * len(header),
     ]
-    for d in densities:
-        over = [kind for kind, _ in d.problems()]
-        verdict = "TOO DENSE: " + ", ".join(over) if over else "ok"
-        rows.append(
-            f"{d.slug:<28} {d.teaching:>8} {d.words:>6} {d.words_per_minute:>9.1f} "
-            f"{d.lines:>10} {d.lines_per_minute:>9.1f}  {verdict}"
-        )
-    teaching = sum(d.teaching for d in densities)
-    words, lines = sum(d.words for d in densities), sum(d.lines for d in densities)
-    if teaching:
-        rows += ["-" * len(header),
-                 f"{'lesson':<28} {teaching:>8} {words:>6} {words / teaching:>9.1f} {lines:>10} {lines / teaching:>9.1f}"]  # fmt: skip
-        need = max(words / w["median"], lines / c["median"])
-        rows.append(f"\nAt the anchors' medians this core needs about {need:.0f} teaching minutes (declared: {teaching}).")
+    for time in times:
+        longest = max(s.minutes for s in time.stretches)
+        rows.append(f"{time.slug:<28} {time.teaching:>8} {time.minutes:>6.0f} {sum(s.words for s in time.stretches):>6} "
+                    f"{time.live:>5} {time.shown:>6} {time.quick_checks:>5} {longest:>7.0f}")  # fmt: skip
+    for time in times:
+        rows += ["", f"{time.slug}: {time.minutes:.0f} modelled min, {time.teaching} declared"]
+        rows += ["  " + line for line in stretch_lines(time)]
+        rows += ["  ! " + problem for problem in time.problems()]
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1], help="the lesson's folder")
-    parser.add_argument("--check", action="store_true", help="exit 1 when an episode is too dense")
+    parser.add_argument("--check", action="store_true", help="exit 1 when an episode breaks a rule")
     args = parser.parse_args(argv)
-    densities = lesson_density(args.root.resolve())
-    print(report(densities))
-    return 1 if args.check and any(d.problems() for d in densities) else 0
+    times = lesson_times(args.root.resolve())
+    print(report(times))
+    return 1 if args.check and lesson_problems(args.root.resolve()) else 0
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import json
 
 import nbformat
 
-import lesson_checks
-import notebooks as nbtools
+from tools import lesson_checks
+from tools import notebooks as nbtools
 
 
 def full_notebook():
@@ -70,7 +70,7 @@ def lesson(tmp_path):
 def test_the_check_wants_current_type_along_notebooks(tmp_path):
     path = lesson(tmp_path)
     assert lesson_checks.check_type_along(tmp_path) == [
-        "type-along/01-penguins.ipynb is missing: run `python tools/notebooks.py type-along notebooks/01-penguins.ipynb`"
+        "type-along/01-penguins.ipynb is missing: run `python -m tools.notebooks type-along notebooks/01-penguins.ipynb`"
     ]
     target = nbtools.write_type_along(path)
     assert target == tmp_path / "type-along" / "01-penguins.ipynb"
@@ -80,7 +80,7 @@ def test_the_check_wants_current_type_along_notebooks(tmp_path):
     path.write_text(json.dumps(nb))
     assert lesson_checks.check_type_along(tmp_path) == [
         "type-along/01-penguins.ipynb is not current with notebooks/01-penguins.ipynb: "
-        "run `python tools/notebooks.py type-along notebooks/01-penguins.ipynb`"
+        "run `python -m tools.notebooks type-along notebooks/01-penguins.ipynb`"
     ]
     nbtools.write_type_along(path)
     (tmp_path / "type-along" / "02-gone.ipynb").write_text("{}")

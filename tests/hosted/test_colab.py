@@ -22,68 +22,42 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import RUNS_AT_ONCE, clean_env, in_background
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import emulate  # noqa: E402
-import notebooks  # noqa: E402
+from tools import emulate, notebooks
+from tools.pythons import learner_env
 
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = emulate.NOTEBOOKS
 RESTART = "click Runtime > Restart session, then run this cell again"
 
 
-def _session_run(notebook: Path, workdir: Path, sources: dict[str, str]) -> dict:
-    session = emulate.colab_session(notebook, workdir, **sources)
-    first = emulate.run_setup_cell(session, notebook.name)
-    # The restart: nbval starts a new kernel and runs the notebook from the top; the set-up
-    # cell's stored output is empty, so it must now pass without a word.
-    learner = clean_env(OMP_NUM_THREADS="1", PYTHONHASHSEED="0")
-    nbval = emulate.nbval_in_session(session, notebook.name, learner)
-    return {"first": first, "nbval": nbval}
-
-
-_EARLY: dict[str, Future] = {}
-
-
-def start_early(tmp_path_factory=None) -> None:
-    """Called by conftest when the tests are collected: the base environment (Colab's
-    packages) is built in the background, or found current."""
-    if "base" not in _EARLY:
-        _EARLY["base"] = in_background(emulate.colab_base)
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """One fresh session per notebook, two at a time; started when the first test needs them."""
-    start_early()  # when run without conftest's collection hook
-    _EARLY["base"].result()  # build (or reuse) the base environment once, before the pool
+def sources():
+    """The base environment (Colab's packages; built once, or found current) and the
+    variables that make this repository play the published one, data served on loopback."""
+    emulate.colab_base()
     with emulate.serve_data() as data_url:
-        sources = emulate.colab_sources(data_url)
-        pool = ThreadPoolExecutor(max_workers=RUNS_AT_ONCE)
-        jobs = {nb.name: pool.submit(_session_run, nb, tmp_path_factory.mktemp(f"colab-{nb.stem[:2]}"), sources)
-                for nb in NOTEBOOKS}  # fmt: skip
-        yield jobs
-        pool.shutdown(wait=True)
+        yield emulate.colab_sources(data_url)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_on_colab_after_one_restart(notebook, runs):
-    run = runs[notebook.name].result()
-    first = run["first"]
+def test_notebook_runs_on_colab_after_one_restart(notebook, sources, tmp_path):
+    session = emulate.colab_session(notebook, tmp_path, **sources)
+    first = emulate.run_setup_cell(session, notebook.name)
     # First run: installs, then one plain message (no traceback) saying where to click.
     assert first.error is not None and first.error.startswith("LessonSetupStop: Installed."), first.text
     assert RESTART in first.error and "numpy" in first.error, first.error
     assert "Traceback" not in first.text and "File " not in first.text, first.text
-    # After the restart: nothing to install, nothing to say, and every output as stored.
-    assert run["nbval"].returncode == 0, (run["nbval"].stdout + run["nbval"].stderr)[-6000:]
+    # The restart: nbval starts a new kernel and runs the notebook from the top; the set-up
+    # cell's stored output is empty, so it must now pass without a word, and every output
+    # must be as stored. One BLAS thread, hash seed 0, no CI variables: a learner's session.
+    run = emulate.nbval_in_session(session, notebook.name, learner_env(OMP_NUM_THREADS="1", PYTHONHASHSEED="0"))
+    assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     # The data came from the published address into the notebook's folder: only what the lesson publishes.
-    fetched = {p.name for p in (Path(run["nbval"].args[-1]).parent / "data").glob("*")}
+    fetched = {p.name for p in (session.folder / "data").glob("*")}
     assert fetched <= {p.name for p in (ROOT / "data").glob("*")}
 
 
@@ -99,16 +73,17 @@ def _point_kernel(session: emulate.ColabSession, **env: str) -> None:
     spec.write_text(json.dumps(kernel))
 
 
-def test_colab_without_network_says_so_and_changes_nothing(tmp_path):
+def test_colab_without_network_says_so_and_changes_nothing(tmp_path, sources):
     notebook = NOTEBOOKS[0]
     closed = f"http://127.0.0.1:{emulate.free_port()}"
     offline = {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": f"{closed}/simple", "PIP_RETRIES": "0",
-               "UV_DEFAULT_INDEX": f"{closed}/simple", "LESSON_REPOSITORY": f"{closed}/easy-wins"}  # fmt: skip
+               "UV_DEFAULT_INDEX": f"{closed}/simple", "LESSON_REPOSITORY": f"{closed}/easy-wins@main"}  # fmt: skip
     session = emulate.colab_session(notebook, tmp_path, **offline)
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
-    assert run.error and run.error.startswith("LessonSetupStop: Could not install the lesson's packages"), run.text
-    assert "Check that this session is online" in run.error and "Traceback" not in run.text
+    # The first cell cannot even fetch lessonkit: it says so with pip's reason, no traceback.
+    assert run.error and run.error.startswith(f"Stop: Could not install git+{closed}/easy-wins@main"), run.text
+    assert "Traceback" not in run.text, run.text
     assert _versions(session) == before
     # Back online: the next run installs as usual (and asks for the restart).
     with emulate.serve_data() as data_url:
@@ -117,26 +92,46 @@ def test_colab_without_network_says_so_and_changes_nothing(tmp_path):
     assert again.error and RESTART in again.error, again.text
 
 
-def test_a_repository_that_does_not_exist_is_named(tmp_path):
+def test_a_repository_that_does_not_exist_is_named(tmp_path, sources):
     notebook = NOTEBOOKS[0]
-    missing = (tmp_path / "nobody" / "easy-wins").as_uri()
-    session = emulate.colab_session(notebook, tmp_path / "session", LESSON_REPOSITORY=missing, LESSON_BRANCH="main")
+    missing = (tmp_path / "nobody" / "easy-wins").as_uri() + "@main"
+    session = emulate.colab_session(notebook, tmp_path / "session", LESSON_REPOSITORY=missing)
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
-    assert run.error and "Could not install the lesson's packages" in run.error, run.text
-    assert f"{missing} (branch main) exists and is public" in run.error
-    after = _versions(session)
-    # uv itself may have been installed (it is the installer); nothing of the lesson was.
-    assert {k: v for k, v in after.items() if k != "uv"} == before
+    assert run.error and run.error.startswith(f"Stop: Could not install git+{missing}"), run.text
+    assert "does not exist" in run.error or "not found" in run.error.lower() or "fatal" in run.error, run.error
+    assert _versions(session) == before
+
+
+def test_without_network_after_lessonkit_the_install_says_so(tmp_path, sources):
+    """lessonkit came (from the repository), the package index does not answer: lessonkit's
+    set-up names what failed and what to do, and changes none of the session's packages."""
+    notebook = NOTEBOOKS[0]
+    closed = f"http://127.0.0.1:{emulate.free_port()}"
+    session = emulate.colab_session(notebook, tmp_path, **sources)
+    session_pip = [str(session.python), "-m", "pip", "install", "--quiet", "--no-deps", f"git+{sources['LESSON_REPOSITORY']}"]
+    emulate._run(session_pip)
+    emulate._run([str(session.python), "-m", "pip", "install", "--quiet", "uv==" + _pin("uv")])
+    before = _versions(session)
+    _point_kernel(session, **sources, PIP_INDEX_URL=f"{closed}/simple", UV_DEFAULT_INDEX=f"{closed}/simple")
+    run = emulate.run_setup_cell(session, notebook.name)
+    assert run.error and run.error.startswith("LessonSetupStop: Could not install the lesson's packages"), run.text
+    assert "Check that this session is online" in run.error and "Traceback" not in run.text
+    assert _versions(session) == before
+
+
+def _pin(name: str) -> str:
+    from lessonkit.environment import lesson_pins
+
+    return lesson_pins("colab")[name]
 
 
 @pytest.mark.parametrize("notebook", notebooks.lesson_notebooks(ROOT, extras=True), ids=lambda p: p.stem)
-def test_an_extra_that_colab_lacks_is_named_before_anything_is_installed(notebook, tmp_path):
-    start_early()
-    _EARLY["base"].result()
-    session = emulate.colab_session(notebook, tmp_path)
+def test_an_extra_that_colab_lacks_is_named_before_anything_is_installed(notebook, tmp_path, sources):
+    session = emulate.colab_session(notebook, tmp_path, **sources)
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
     assert run.error and run.error.startswith("LessonSetupStop: This notebook needs "), run.text
-    assert "Colab preinstalls it: run `%pip install" in run.error and "Traceback" not in run.text
-    assert _versions(session) == before
+    assert "run `%pip install" in run.error and "Traceback" not in run.text
+    # Only lessonkit itself came in (the first cell installs it); none of the lesson's pins.
+    assert {k: v for k, v in _versions(session).items() if k != "lessonkit"} == before

@@ -22,33 +22,18 @@ Seeds 1-3 for these notebooks: tests/test_seeds.py. Colab without PyTorch: tests
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
-import subprocess
-import sys
-from concurrent.futures import Future
 from pathlib import Path
 
+import nbformat
 import pytest
-from conftest import clean_env, in_background
-from test_pythons import nbval
+from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import lock  # noqa: E402
-import notebooks  # noqa: E402
-import pythons  # noqa: E402
+from lessonkit.environment import lesson_pins
+from tools import config, lock, notebooks
 
+ROOT = Path(__file__).resolve().parents[2]
 EXTRA_NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=True)
-_EARLY: dict[str, Future] = {}
-
-
-def start_early(tmp_path_factory=None) -> None:
-    """Called by conftest when the tests are collected: each extra's environment is built in
-    the background (mostly pip installing PyTorch), or found current."""
-    for name in lock.extras(ROOT):
-        if name not in _EARLY:
-            _EARLY[name] = in_background(pythons.extra_environment, name)
 
 
 def test_every_extra_has_a_notebook_and_every_notebook_a_known_extra():
@@ -57,30 +42,21 @@ def test_every_extra_has_a_notebook_and_every_notebook_a_known_extra():
 
 
 @pytest.mark.parametrize("notebook", EXTRA_NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_outputs_in_the_extras_environment(notebook):
-    start_early()
-    venv = _EARLY[notebooks.extra_of_path(notebook)].result()
-    result = nbval(venv, notebook, clean_env())
-    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
-
-
-def _setup_source(notebook: Path) -> str:
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return next("".join(c["source"]) for c in nb["cells"] if notebooks.SETUP_TAG in c["metadata"].get("tags", []))
-
-
-@pytest.mark.parametrize("notebook", EXTRA_NOTEBOOKS, ids=lambda p: p.stem)
 def test_without_the_extra_the_set_up_cell_names_the_install_command(notebook):
+    """In the lesson's own environment (no PyTorch) the set-up cell stops, in a kernel as a
+    learner runs it, with the command that installs the extra, and no traceback."""
     extra = notebooks.extra_of_path(notebook)
-    for package in notebooks.extra_pins(extra):
+    for package in lesson_pins(extra):
         assert importlib.util.find_spec(package) is None, (
             f"{package} is in the lesson's environment: it must stay in the '{extra}' extra only")
-    run = subprocess.run([sys.executable, "-c", _setup_source(notebook)], cwd=notebook.parent,
-                         env=clean_env(), capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert run.returncode != 0
-    message = run.stderr.strip().splitlines()[-1]
-    assert message.startswith("LessonSetupStop: This notebook needs "), run.stderr[-2000:]
-    assert f"pip install -r requirements-{extra}.txt" in message and "restart the kernel" in message
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [cell for cell in nb.cells if config.SETUP in cell.metadata.get("tags", [])]
+    NotebookClient(nb, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute()  # fmt: skip
+    (error,) = [output for output in nb.cells[0].outputs if output.output_type == "error"]
+    assert error.ename == "LessonSetupStop" and error.evalue.startswith("This notebook needs "), error
+    assert f"pip install -r requirements-{extra}.txt" in error.evalue and "restart the kernel" in error.evalue
+    assert error.traceback == [f"LessonSetupStop: {error.evalue}"], "a message, not a traceback"
 
 
 def _copy_for_lock(tmp_path: Path) -> Path:

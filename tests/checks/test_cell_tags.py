@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import json
 
-import lesson_checks
-import notebooks as nbtools
+from tools import lesson_checks
+from tools import notebooks as nbtools
 
 
 def code(source, *tags, **metadata):
@@ -84,7 +84,7 @@ def test_untidied_plumbing_fails(tmp_path):
     first, second = good_lesson()
     second["cells"].append(code("glue('y', 2)", "plumbing"))
     problems = lesson_checks.check_cell_tags(write_lesson(tmp_path, first, second))
-    assert problems == ["notebooks/02-x.ipynb: plumbing cells lack their metadata: run `python tools/notebooks.py tidy notebooks/02-x.ipynb`"]
+    assert problems == ["notebooks/02-x.ipynb: plumbing cells lack their metadata: run `python -m tools.notebooks tidy notebooks/02-x.ipynb`"]
 
 
 def test_exactly_one_explained_plumbing_shown(tmp_path):

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-import lesson_meta
+from tools import lesson_meta
 
 EPISODE = textwrap.dedent(
     """\

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-import lesson_checks
-import timing
+from tools import lesson_checks
+from tools import timing
 
 
 def words(markdown: str) -> int:
@@ -138,7 +138,12 @@ def code(source, *tags):
     return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)}, "outputs": []}
 
 
-def test_live_code_lines_are_non_blank_non_comment_lines_of_live_code_cells():
+def test_code_lines_are_statements_whatever_the_formatting():
+    assert timing.code_lines("x = f(\n    a,\n    b,\n)\n# a comment\n\ny = 2\n%matplotlib inline\n") == 2
+    assert timing.code_lines("for i in range(3):\n    total += i\n") == 2
+
+
+def test_live_code_lines_count_the_live_code_cells_of_the_core():
     nb = notebook(
         code("# Fit the model\nmodel.fit(X, y)\n\n  # a comment\nscore = model.score(X, y)\n", "live-code"),
         code(["# Plot\n", "plt.plot(x)\n"], "live-code"),
@@ -157,7 +162,7 @@ def write_episode(root, slug, teaching, body, cells):
         ---
         title: "T"
         teaching: {teaching}
-        exercises: 0
+        exercises: 5
         questions: ["Q?"]
         objectives: ["O."]
         keypoints: ["K."]
@@ -168,22 +173,60 @@ def write_episode(root, slug, teaching, body, cells):
     (root / "notebooks" / f"{slug}.ipynb").write_text(json.dumps(notebook(*cells)), encoding="utf-8")
 
 
-def test_density_and_the_lesson_check(tmp_path):
-    ok_words = " ".join(["word"] * 53 * 2)  # exactly the limit for 2 minutes
-    write_episode(tmp_path, "01-fits", 2, ok_words + "\n", [code("# five\n" + "x = 1\n" * 5, "live-code")])
-    write_episode(tmp_path, "02-dense", 2, ok_words + " one-more\n", [code("# six\n" + "x = 1\n" * 6, "live-code")])
-    densities = timing.lesson_density(tmp_path)
-    assert [(d.slug, d.words, d.lines) for d in densities] == [("01-fits", 106, 5), ("02-dense", 107, 6)]
-    assert densities[0].problems() == []
-    assert densities[1].words_per_minute == 53.5 and densities[1].lines_per_minute == 3.0
+def practice(label):
+    return {"cell_type": "markdown", "source": f"<!-- practice: {label} -->\nThe prompt.", "metadata": {}}
+
+
+PAGE = """\
+## First part
+
+{words_1}
+
+:::{{quick-check}} Which one?
+:label: qc-01-which
+- option: A
+  why: Wrong.
+- option: B
+  correct: true
+  why: Right.
+:::
+
+## Second part
+
+{words_2}
+
+::::{{exercise}} Do it (5 min)
+:label: ex-01-do
+
+Words of the challenge do not count.
+::::
+"""
+
+
+def test_the_model_adds_words_code_sections_and_quick_checks(tmp_path):
+    # 2 x 88 words = 2 min; 6 live lines = 2 min; 14 shown lines = 2 min; 2 sections = 2 min.
+    body = PAGE.format(words_1=" ".join(["word"] * 86), words_2=" ".join(["word"] * 86))  # + 2 per heading
+    cells = [code("# type\n" + "x = 1\n" * 3, "live-code"), code("y = 2\n" * 7), practice("qc-01-which"),
+             code("# more\n" + "x = 1\n" * 3, "live-code"), code("y = 2\n" * 7), practice("ex-01-do"),
+             code("hidden = 1\n" * 50, "plumbing")]  # fmt: skip
+    write_episode(tmp_path, "01-model", 10, body, cells)
+    (time,) = timing.lesson_times(tmp_path)
+    assert time.aligned and time.quick_checks == 1
+    assert [round(s.minutes, 2) for s in time.stretches] == [4.0, 4.0, 0.0]
+    assert round(time.minutes, 2) == 10.0  # and the quick check's 2 minutes
+    assert [s.ends_with for s in time.stretches] == ["quick check qc-01-which", "challenge ex-01-do", ""]
+    assert [p for p in time.problems() if "pre-filled" not in p] == []
+
+
+def test_the_check_fails_on_each_rule(tmp_path):
+    body = PAGE.format(words_1=" ".join(["word"] * 88 * 16), words_2="short")
+    cells = [code("y = 2\n" * 70), practice("ex-01-do"), practice("qc-01-which")]  # swapped order
+    write_episode(tmp_path, "01-long", 10, body.replace(":::{quick-check}", ":::{note}"), cells)
     problems = lesson_checks.check_timing(tmp_path)
-    assert len(problems) == 2
-    words_problem, lines_problem = problems
-    assert words_problem.startswith("episodes/02-dense.md: ")
-    assert "107 core words in 2 teaching min = 53.5 words/min (limit 53" in words_problem
-    assert "going-further" in words_problem and "raise `teaching`" in words_problem
-    assert lines_problem.startswith("notebooks/02-dense.ipynb: ")
-    assert "6 live-coded lines in 2 teaching min = 3.0 lines/min (limit 2.5" in lines_problem
-    assert "going-further" in lines_problem and "raise `teaching`" in lines_problem
-    assert "02-dense" in timing.report(densities) and "TOO DENSE: words, lines" in timing.report(densities)
+    assert any("declares 10 teaching min, the model gives" in p for p in problems)
+    assert any("practice cells do not match the page's challenges" in p for p in problems)
+    assert any("modelled min without practice from 'First part'" in p for p in problems)
+    assert any("has no quick check" in p for p in problems)
+    assert any("lines of pre-filled core code" in p for p in problems)
+    assert any("fewer than the 192 they did" in p for p in problems)
     assert timing.main(["--root", str(tmp_path), "--check"]) == 1

@@ -7,11 +7,10 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import BUILD_LOG
 
-import build
-import lesson_checks as checks
-import lesson_meta
+from tools import build
+from tools import lesson_checks as checks
+from tools import lesson_meta
 
 pytestmark = pytest.mark.build
 
@@ -70,7 +69,7 @@ def test_glossary_and_references_are_linked(built_site):
 def test_the_build_executes_no_notebook(root, built_site):
     """The site is rendered from the stored outputs (_config.yml): no notebook executed. (An
     old _build may still hold the execution cache of earlier builds: `make clean` drops it.)"""
-    log = BUILD_LOG.read_text(encoding="utf-8")
+    log = (root / "_build" / "build.log").read_text(encoding="utf-8")
     assert "Executing notebook" not in log and "Executed notebook" not in log
 
 
@@ -78,8 +77,8 @@ def test_execution_statistics_page_lists_every_notebook(root, built_site):
     """Both recorded tables (the notebooks' time and memory, Colab's set-up) are on the page,
     with a row for every notebook (the Colab table: every notebook the emulation runs, which
     leaves out those with an extra); the lesson checks hold the numbers to their budgets."""
-    import emulate
-    import notebooks
+    from tools import emulate
+    from tools import notebooks
 
     page = html(built_site, "instructors/execution-statistics.html")
     tables = re.findall(r"<table.*?</table>", page, re.DOTALL)

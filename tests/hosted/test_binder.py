@@ -11,33 +11,20 @@ a notebook through the server's REST and kernel (WebSocket) API as a browser wou
 from __future__ import annotations
 
 import os
-import sys
-from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import in_background
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import emulate  # noqa: E402
+from tools import emulate
 
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/01-why-reproducibility.ipynb"
-
-
-_EARLY: dict[str, Future] = {}
-
-
-def start_early(tmp_path_factory) -> None:
-    """Called by conftest when the tests are collected: the image builds in the background."""
-    if "image" not in _EARLY:
-        _EARLY["image"] = in_background(emulate.build_binder, tmp_path_factory.mktemp("binder"))
 
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    start_early(tmp_path_factory)  # when run without conftest's collection hook
-    return _EARLY["image"].result()
+    """repo2docker's server environment with binder/ applied, in a clone of this repository."""
+    return emulate.build_binder(tmp_path_factory.mktemp("binder"))
 
 
 def test_binder_environment_has_no_broken_requirements(image):

@@ -15,16 +15,14 @@ import os
 import re
 import subprocess
 import sys
-from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, in_background
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import emulate  # noqa: E402
-import pythons  # noqa: E402
+from tools import emulate, pythons
+from tools.pythons import learner_env as clean_env
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOK = "01-why-reproducibility.ipynb"
 
@@ -77,19 +75,9 @@ def install_option_1(tmp_path: Path) -> dict:
             "commands": commands}
 
 
-_EARLY: dict[str, Future] = {}
-
-
-def start_early(tmp_path_factory) -> None:
-    """Called by conftest when the tests are collected: the install runs in the background."""
-    if "install" not in _EARLY:
-        _EARLY["install"] = in_background(install_option_1, tmp_path_factory.mktemp("setup-page"))
-
-
 def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path_factory, tmp_path):
-    start_early(tmp_path_factory)  # when run without conftest's collection hook
     try:
-        installed = _EARLY["install"].result()
+        installed = install_option_1(tmp_path_factory.mktemp("setup-page"))
     except SystemExit as stop:
         pytest.fail(str(stop), pytrace=False)
     result, learner, folder = installed["result"], installed["learner"], installed["folder"]

@@ -23,11 +23,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-import lesson_checks
+from tools import lesson_checks
 
 pytestmark = pytest.mark.build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Every page a reader can reach: the table of contents plus Sphinx's index and search pages.
 PAGES = [f"{name}.html" for name in (lesson_checks._strip_suffix(f) for f in lesson_checks._toc_files(ROOT))]
 PAGES += ["genindex.html", "search.html"]
