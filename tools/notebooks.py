@@ -520,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-extras", action="store_true", help="list: only the notebooks that need none")
     args = parser.parse_args(argv)
     if args.command == "setup-cell":  # a notebook's own, when named (it may add an extra)
-        print(setup_cell_source(extra=extra_of_path(Path(args.notebooks[0])) if args.notebooks else None))
+        path = Path(args.notebooks[0]) if args.notebooks else None
+        print(setup_cell_source(extra=extra_of_path(path), slug=path.stem) if path else setup_cell_source())
     elif args.command == "list":
         extras = True if args.extras else False if args.no_extras else None
         print(" ".join(_shown(path) for path in lesson_notebooks(ROOT, extras=extras)))

@@ -27,7 +27,7 @@ from tools import lesson_meta
 for episode in lesson_meta.load_episodes(Path("episodes")):
     links = lesson_meta.notebook_links(episode, sys.argv[1], sys.argv[2], "https://mybinder.org",
                                        "https://colab.research.google.com")
-    print(episode.extra(), links.get("binder", "-"), links["colab"])
+    print(episode.extra(), links.get("binder", "-"), links["colab"], sep="\t")
 """
 
 
@@ -46,7 +46,7 @@ def test_one_command_moves_every_address(tmp_path):
     links = subprocess.run([sys.executable, "-c", LINKS, NEW, BRANCH], cwd=copy, capture_output=True, text=True)
     assert links.returncode == 0, links.stderr
     for line in links.stdout.splitlines():
-        extra, binder, colab = line.split(" ")
+        extra, binder, colab = line.split("\t")
         if extra == "None":  # a notebook with an extra is not on Binder
             assert f"/v2/gh/a-teacher/easy-wins-2027/{BRANCH}?" in binder
         assert f"/github/a-teacher/easy-wins-2027/blob/{BRANCH}/notebooks/" in colab
