@@ -39,9 +39,17 @@ def built_site(root: Path) -> Path:
     log = root / "_build" / "build.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(build.command(), cwd=root, stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            build.command(), cwd=root, stdout=out, stderr=subprocess.STDOUT
+        )
     if done.returncode != 0:
         lines = log.read_text(encoding="utf-8").splitlines()
-        warnings = [line for line in lines if "WARNING" in line or "rror" in line]
-        pytest.fail("The strict build failed:\n" + "\n".join(warnings[-40:]) + f"\n(full log: {log})")
+        warnings = [
+            line for line in lines if "WARNING" in line or "rror" in line
+        ]
+        pytest.fail(
+            "The strict build failed:\n"
+            + "\n".join(warnings[-40:])
+            + f"\n(full log: {log})"
+        )
     return root / "_build" / "html"

@@ -27,8 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools import build
-from tools import notebooks
+from tools import build, notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_BUDGET = {"cold_s": 180.0, "incremental_s": 10.0}
@@ -43,7 +42,9 @@ def _timed_build(root: Path, incremental: bool) -> float:
                             capture_output=True, text=True)  # fmt: skip
     seconds = time.perf_counter() - start
     if result.returncode != 0:
-        sys.exit(f"The build failed in {root}:\n{(result.stdout + result.stderr)[-3000:]}")
+        sys.exit(
+            f"The build failed in {root}:\n{(result.stdout + result.stderr)[-3000:]}"
+        )
     return seconds
 
 
@@ -61,25 +62,39 @@ def build_times() -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--no-build", action="store_true", help="skip the two site builds")
-    parser.add_argument("--no-colab", action="store_true", help="skip the Colab set-up times")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--no-build", action="store_true", help="skip the two site builds"
+    )
+    parser.add_argument(
+        "--no-colab", action="store_true", help="skip the Colab set-up times"
+    )
     args = parser.parse_args(argv)
 
     notebooks.benchmark(notebooks.notebook_paths([]), record=True)
     if not args.no_colab:
         from tools import emulate
 
-        print(f"\nColab set-up cell (emulated session, Python {emulate.COLAB_PYTHON}, empty download cache)")
+        print(
+            f"\nColab set-up cell (emulated session, Python {emulate.COLAB_PYTHON}, empty download cache)"
+        )
         emulate.record_colab(emulate.time_colab(emulate.NOTEBOOKS))
     if args.no_build:
         return 0
     print(f"\nSite build (copy of the lesson, {os.cpu_count()} cores)")
     times = build_times()
-    labels = {"cold_s": "cold build", "incremental_s": f"rebuild after editing {PROSE_PAGE}"}
+    labels = {
+        "cold_s": "cold build",
+        "incremental_s": f"rebuild after editing {PROSE_PAGE}",
+    }
     for key, seconds in times.items():
         verdict = "yes" if seconds < BUILD_BUDGET[key] else "NO"
-        print(f"  {labels[key]:<45} {seconds:>6.1f} s   budget {BUILD_BUDGET[key]:.0f} s   within budget: {verdict}")
+        print(
+            f"  {labels[key]:<45} {seconds:>6.1f} s   budget {BUILD_BUDGET[key]:.0f} s   within budget: {verdict}"
+        )
     return 0
 
 

@@ -19,8 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def command(output: Path | None = None, incremental: bool = False, root: Path = ROOT,
-            quiet: bool = False) -> list[str]:
+def command(
+    output: Path | None = None,
+    incremental: bool = False,
+    root: Path = ROOT,
+    quiet: bool = False,
+) -> list[str]:
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
            "--warningiserror", "--nitpick", "--keep-going", "--builder", "html"]  # fmt: skip
     if not incremental:
@@ -36,12 +40,24 @@ def command(output: Path | None = None, incremental: bool = False, root: Path = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output", type=Path, default=None, help="folder for _build (default: .)")
-    parser.add_argument("--incremental", action="store_true",
-                        help="re-read only changed pages (quick while writing; not strict)")
-    parser.add_argument("--quiet", action="store_true", help="print warnings and errors only")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="folder for _build (default: .)",
+    )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="re-read only changed pages (quick while writing; not strict)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print warnings and errors only"
+    )
     args = parser.parse_args(argv)
-    return subprocess.run(command(args.output, args.incremental, quiet=args.quiet), cwd=ROOT).returncode
+    return subprocess.run(
+        command(args.output, args.incremental, quiet=args.quiet), cwd=ROOT
+    ).returncode
 
 
 if __name__ == "__main__":

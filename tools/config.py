@@ -11,23 +11,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # ------------------------------------------------------------------------------ folders
-EPISODES = "episodes"          # the prose, episodes/NN-slug.md
-NOTEBOOKS = "notebooks"        # the full notebooks, notebooks/NN-slug.ipynb
-TYPE_ALONG = "type-along"      # generated type-along notebooks, type-along/NN-slug.ipynb
-STATS_PAGE = Path("instructors") / "execution-statistics.md"  # recorded measurements
+EPISODES = "episodes"  # the prose, episodes/NN-slug.md
+NOTEBOOKS = "notebooks"  # the full notebooks, notebooks/NN-slug.ipynb
+TYPE_ALONG = (
+    "type-along"  # generated type-along notebooks, type-along/NN-slug.ipynb
+)
+STATS_PAGE = (
+    Path("instructors") / "execution-statistics.md"
+)  # recorded measurements
 
 # ------------------------------------------------------------------------------ cell tags
 # Set by authors (CONTRIBUTING.md, "Cell tags"):
-LIVE_CODE = "live-code"            # the instructor types it live; learners type along
-GOING_FURTHER = "going-further"    # optional material, outside the timed core
-PLUMBING = "plumbing"              # for the site: glue() calls and claim() checks
+LIVE_CODE = "live-code"  # the instructor types it live; learners type along
+GOING_FURTHER = "going-further"  # optional material, outside the timed core
+PLUMBING = "plumbing"  # for the site: glue() calls and claim() checks
 PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
-GPU = "gpu"                        # does more on a GPU; on a CPU it says there is none
+GPU = "gpu"  # does more on a GPU; on a CPU it says there is none
 # Set by the tools:
-SETUP = "lesson-setup"             # the set-up cell (first code cell)
-PRACTICE = "practice"              # a challenge or quick check, generated from the episode
-REMOVE_CELL = "remove-cell"        # myst-nb: not on the site
-TYPE_ALONG_NOTE = "type-along-note"  # the note at the top of a type-along notebook
+SETUP = "lesson-setup"  # the set-up cell (first code cell)
+PRACTICE = "practice"  # a challenge or quick check, generated from the episode
+REMOVE_CELL = "remove-cell"  # myst-nb: not on the site
+TYPE_ALONG_NOTE = (
+    "type-along-note"  # the note at the top of a type-along notebook
+)
 
 # ------------------------------------------------------------------------------ variables
 #: Variables by which tools detect a CI server: pytest reads the first two, Hypothesis all of
@@ -51,8 +57,8 @@ SWEEP_SEEDS = range(20)
 #: enforced here (each is proven to fail on a broken copy either way). The episode issues
 #: switch them on as the episodes come to meet them.
 ENFORCED = {
-    "check_timing": False,       # modelled minutes, stretches without practice, quick checks
-    "check_type_along": True,    # current type-along notebooks; named variables: see below
-    "strands": False,            # live-code comments name what later cells read
+    "check_timing": False,  # modelled minutes, stretches without practice, quick checks
+    "check_type_along": True,  # current type-along notebooks; named variables: see below
+    "strands": False,  # live-code comments name what later cells read
     "check_seed_record": False,  # every claim at 20 of 20 seeds
 }

@@ -46,8 +46,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tools import notebooks
-from tools import pythons
+from tools import notebooks, pythons
 
 ROOT = Path(__file__).resolve().parents[1]
 EMULATIONS = ROOT / "tools" / "emulations"
@@ -68,18 +67,29 @@ KERNEL = "colab-emulation"
 
 
 def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
+    result = subprocess.run(
+        [str(c) for c in cmd], capture_output=True, text=True, **kwargs
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{(result.stdout + result.stderr)[-4000:]}")
+        raise RuntimeError(
+            f"{' '.join(map(str, cmd))} failed:\n{(result.stdout + result.stderr)[-4000:]}"
+        )
     return result
 
 
 def _digest(*paths: Path) -> str:
     digest = hashlib.sha256()
     for path in paths:
-        for file in sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()):
+        for file in sorted(
+            p
+            for p in ([path] if path.is_file() else path.rglob("*"))
+            if p.is_file()
+        ):
             if "__pycache__" not in file.parts:
-                digest.update(file.relative_to(ROOT).as_posix().encode() + file.read_bytes())
+                digest.update(
+                    file.relative_to(ROOT).as_posix().encode()
+                    + file.read_bytes()
+                )
     return digest.hexdigest()
 
 
@@ -88,7 +98,18 @@ def _venv(path: Path, python: str, requirements: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
-    _run([pythons.uv(), "venv", "--quiet", "--no-config", "--python", python, path], env=env)
+    _run(
+        [
+            pythons.uv(),
+            "venv",
+            "--quiet",
+            "--no-config",
+            "--python",
+            python,
+            path,
+        ],
+        env=env,
+    )
     _run([pythons.uv(), "pip", "install", "--quiet", "--no-config", "--no-deps", "--python",
           path / "bin" / "python", "-r", requirements], env=env)  # fmt: skip
     return path
@@ -101,9 +122,13 @@ def _site_packages(venv: Path) -> Path:
 def git_branch() -> str:
     """The branch checked out here: what LESSON_REPOSITORY names (``URL@BRANCH``) when this
     repository plays the published one (pip and git clone need a branch, not a commit)."""
-    branch = _run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT).stdout.strip()
+    branch = _run(
+        ["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=ROOT
+    ).stdout.strip()
     if branch == "HEAD":
-        raise RuntimeError("The emulations install lessonkit from this repository's current branch: check out a branch (not a detached commit).")
+        raise RuntimeError(
+            "The emulations install lessonkit from this repository's current branch: check out a branch (not a detached commit)."
+        )
     return branch
 
 
@@ -143,7 +168,9 @@ def colab_base() -> Path:
 def _colab_base() -> Path:
     venv = ROOT / ".venv-colab"
     stamp = _digest(COLAB)
-    if (venv / "emulation.stamp").is_file() and (venv / "emulation.stamp").read_text() == stamp:
+    if (venv / "emulation.stamp").is_file() and (
+        venv / "emulation.stamp"
+    ).read_text() == stamp:
         return venv
     try:
         python = pythons.find(COLAB_PYTHON)
@@ -158,7 +185,9 @@ def _colab_base() -> Path:
 
 @dataclass
 class ColabSession:
-    folder: Path  # the notebook's folder (Colab's /content): the notebook alone
+    folder: (
+        Path  # the notebook's folder (Colab's /content): the notebook alone
+    )
     runtime: Path  # this session's copy of the base environment
     jupyter: Path  # JUPYTER_PATH holding the session's kernel spec
 
@@ -170,13 +199,19 @@ class ColabSession:
         return _run([self.python, "-m", "pip", "freeze", "--all"]).stdout
 
 
-def colab_session(notebook: Path, workdir: Path, **kernel_env: str) -> ColabSession:
+def colab_session(
+    notebook: Path, workdir: Path, **kernel_env: str
+) -> ColabSession:
     """A fresh Colab-like session for ``notebook``, under ``workdir`` (an empty folder).
 
     ``kernel_env`` (LESSON_REPOSITORY, LESSON_BRANCH, LESSON_DATA_URL, PIP_* ...) is what the
     kernel sees on top of this process's environment."""
     base = colab_base()
-    folder, runtime, jupyter = workdir / "content", workdir / "runtime", workdir / "jupyter"
+    folder, runtime, jupyter = (
+        workdir / "content",
+        workdir / "runtime",
+        workdir / "jupyter",
+    )
     folder.mkdir(parents=True)
     shutil.copy(notebook, folder / notebook.name)
     # Hard links: pip replaces files (new inodes) rather than writing into them, so the base
@@ -197,7 +232,9 @@ def colab_session(notebook: Path, workdir: Path, **kernel_env: str) -> ColabSess
 @dataclass
 class SetupRun:
     seconds: float  # the set-up cell's execution time
-    error: str | None  # the error it stopped with (name: message), None when it passed
+    error: (
+        str | None
+    )  # the error it stopped with (name: message), None when it passed
     text: str  # everything it printed
 
 
@@ -209,7 +246,11 @@ def run_setup_cell(session: ColabSession, notebook_name: str) -> SetupRun:
     from nbclient import NotebookClient
 
     nb = nbformat.read(session.folder / notebook_name, as_version=4)
-    nb.cells = [c for c in nb.cells if "lesson-setup" in c.get("metadata", {}).get("tags", [])]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if "lesson-setup" in c.get("metadata", {}).get("tags", [])
+    ]
     specs = KernelSpecManager(kernel_dirs=[str(session.jupyter / "kernels")])
     manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
     client = NotebookClient(nb, km=manager, timeout=900, allow_errors=True, record_timing=True,
@@ -231,33 +272,61 @@ def run_setup_cell(session: ColabSession, notebook_name: str) -> SetupRun:
     return SetupRun(seconds, error, "\n".join(text))
 
 
-def nbval_in_session(session: ColabSession, notebook_name: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def nbval_in_session(
+    session: ColabSession, notebook_name: str, env: dict[str, str]
+) -> subprocess.CompletedProcess:
     """nbval (stored outputs compared) on the notebook, in a new kernel of the session."""
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(session.folder),
            "--nbval", "--nbval-kernel-name", KERNEL, "--nbval-sanitize-with", str(SANITIZE),
            str(session.folder / notebook_name)]  # fmt: skip
     env = {**env, "JUPYTER_PATH": str(session.jupyter)}
-    return subprocess.run(cmd, cwd=session.folder, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        cmd,
+        cwd=session.folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def colab_sources(data_url: str) -> dict[str, str]:
     """Kernel variables that make this repository play the published one (the first cell
     installs lessonkit from ``git+LESSON_REPOSITORY``, i.e. ``URL@BRANCH``)."""
-    return {"LESSON_REPOSITORY": f"{ROOT.as_uri()}@{git_branch()}", "LESSON_DATA_URL": data_url}
+    return {
+        "LESSON_REPOSITORY": f"{ROOT.as_uri()}@{git_branch()}",
+        "LESSON_DATA_URL": data_url,
+    }
 
 
 def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:
     """For each notebook, in a fresh session (with an empty download cache, as a new Colab
     session has): the set-up cell before and after the restart it asks for."""
     rows = []
-    with serve_data() as data_url, tempfile.TemporaryDirectory(prefix="colab-") as tmp:
+    with (
+        serve_data() as data_url,
+        tempfile.TemporaryDirectory(prefix="colab-") as tmp,
+    ):
         for notebook in notebooks:
             workdir = Path(tmp) / notebook.stem
-            cache = {"UV_CACHE_DIR": str(workdir / "uv-cache"), "PIP_NO_CACHE_DIR": "1"} if cold_cache else {}
-            session = colab_session(notebook, workdir, **colab_sources(data_url), **cache)
+            cache = (
+                {
+                    "UV_CACHE_DIR": str(workdir / "uv-cache"),
+                    "PIP_NO_CACHE_DIR": "1",
+                }
+                if cold_cache
+                else {}
+            )
+            session = colab_session(
+                notebook, workdir, **colab_sources(data_url), **cache
+            )
             first = run_setup_cell(session, notebook.name)
             restarts, after = 0, first
-            while after.error and "Restart session" in after.error and restarts < 3:
+            while (
+                after.error
+                and "Restart session" in after.error
+                and restarts < 3
+            ):
                 restarts += 1
                 after = run_setup_cell(session, notebook.name)
             rows.append({"notebook": notebook.name, "first_run_s": first.seconds, "restarts": restarts,
@@ -310,9 +379,22 @@ def build_binder(workdir: Path) -> BinderImage:
         raise RuntimeError(str(stop)) from None
     repo = workdir / "repo"
     _run(["git", "clone", "--quiet", ROOT, repo])
-    _run(["git", "-C", repo, "checkout", "--quiet", _run(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout.strip()])
+    _run(
+        [
+            "git",
+            "-C",
+            repo,
+            "checkout",
+            "--quiet",
+            _run(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout.strip(),
+        ]
+    )
     venv = _venv(workdir / "srv", python, BINDER / "requirements.txt")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "LESSON_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VIRTUAL_ENV", "LESSON_"))
+    }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     log = []
     # repo2docker's Python buildpack: `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r
@@ -326,7 +408,11 @@ def build_binder(workdir: Path) -> BinderImage:
 
 
 def pip_check(venv: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([venv / "bin" / "python", "-m", "pip", "check"], capture_output=True, text=True)
+    return subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "check"],
+        capture_output=True,
+        text=True,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,7 +434,9 @@ def jupyter_server(command: str, cwd: Path, env: dict[str, str], log: Path):
 
     port, token = free_port(), secrets.token_hex(16)
     # As root (CI machines) the server also needs --allow-root, which a learner's account does not.
-    root = " --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    root = (
+        " --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    )
     line = (f"{command} --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
             f"--IdentityProvider.token={token}{root}")  # fmt: skip
     with log.open("w") as sink:
@@ -363,7 +451,10 @@ def jupyter_server(command: str, cwd: Path, env: dict[str, str], log: Path):
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("The Jupyter server did not start:\n" + log.read_text()[-3000:]) from None
+                    raise RuntimeError(
+                        "The Jupyter server did not start:\n"
+                        + log.read_text()[-3000:]
+                    ) from None
                 time.sleep(1)
         yield base, token
     finally:
@@ -378,15 +469,42 @@ async def _run_through_server(base: str, token: str, path: str) -> list[str]:
 
     http_client = AsyncHTTPClient()
     headers = {"Authorization": f"token {token}"}
-    model = json.loads((await http_client.fetch(f"{base}/api/contents/{path}", headers=headers)).body)
+    model = json.loads(
+        (
+            await http_client.fetch(
+                f"{base}/api/contents/{path}", headers=headers
+            )
+        ).body
+    )
     cells = [c for c in model["content"]["cells"] if c["cell_type"] == "code"]
-    body = json.dumps({"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
-    session = json.loads((await http_client.fetch(f"{base}/api/sessions", method="POST", headers=headers, body=body)).body)
+    body = json.dumps(
+        {
+            "path": path,
+            "type": "notebook",
+            "name": "",
+            "kernel": {"name": "python3"},
+        }
+    )
+    session = json.loads(
+        (
+            await http_client.fetch(
+                f"{base}/api/sessions",
+                method="POST",
+                headers=headers,
+                body=body,
+            )
+        ).body
+    )
     kernel = session["kernel"]["id"]
-    url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id={session['id']}"
+    url = (
+        base.replace("http", "ws", 1)
+        + f"/api/kernels/{kernel}/channels?session_id={session['id']}"
+    )
     channel = await websocket_connect(HTTPRequest(url, headers=headers))
     errors, printed = [], []
-    sources = ["import sys; print(sys.executable)"] + [c["source"] for c in cells]
+    sources = ["import sys; print(sys.executable)"] + [
+        c["source"] for c in cells
+    ]
     for index, source in enumerate(sources):
         msg_id = uuid.uuid4().hex
         channel.write_message(json.dumps({
@@ -400,26 +518,39 @@ async def _run_through_server(base: str, token: str, path: str) -> list[str]:
         # comes after the cell's last output, while the reply (another channel) may come first.
         replied = idle = False
         while not (replied and idle):
-            message = json.loads(await asyncio.wait_for(channel.read_message(), timeout=300))
+            message = json.loads(
+                await asyncio.wait_for(channel.read_message(), timeout=300)
+            )
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = message["msg_type"]
             if kind == "stream" and index == 0:
                 printed.append(message["content"]["text"])
             elif kind == "error":
-                errors.append(f"cell {index}: {message['content']['ename']}: {message['content']['evalue']}")
+                errors.append(
+                    f"cell {index}: {message['content']['ename']}: {message['content']['evalue']}"
+                )
             elif kind == "execute_reply":
                 replied = True
-            elif kind == "status" and message["content"]["execution_state"] == "idle":
+            elif (
+                kind == "status"
+                and message["content"]["execution_state"] == "idle"
+            ):
                 idle = True
         if errors:
             break
     channel.close()
-    await http_client.fetch(f"{base}/api/sessions/{session['id']}", method="DELETE", headers=headers)
+    await http_client.fetch(
+        f"{base}/api/sessions/{session['id']}",
+        method="DELETE",
+        headers=headers,
+    )
     return errors if errors else [f"kernel python: {''.join(printed).strip()}"]
 
 
-def run_notebook_through_server(base: str, token: str, path: str) -> tuple[list[str], Path | None]:
+def run_notebook_through_server(
+    base: str, token: str, path: str
+) -> tuple[list[str], Path | None]:
     """Execute every code cell of ``path`` (relative to the server's root) in a new kernel, as
     the browser would. Returns (errors, the kernel's Python); errors is empty when all ran."""
     outcome = asyncio.run(_run_through_server(base, token, path))
@@ -429,10 +560,17 @@ def run_notebook_through_server(base: str, token: str, path: str) -> tuple[list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("service", choices=["colab", "binder"])
     parser.add_argument("notebooks", nargs="*")
-    parser.add_argument("--record", action="store_true", help=f"store the Colab times in {RECORD.relative_to(ROOT)}")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"store the Colab times in {RECORD.relative_to(ROOT)}",
+    )
     args = parser.parse_args(argv)
     if args.service == "colab":
         notebooks = [Path(n).resolve() for n in args.notebooks] or NOTEBOOKS
@@ -444,10 +582,18 @@ def main(argv: list[str] | None = None) -> int:
         image = build_binder(Path(tmp))
         check = pip_check(image.venv)
         print(check.stdout.strip())
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "LESSON_", "JUPYTER"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("VIRTUAL_ENV", "LESSON_", "JUPYTER"))
+        }
         env["PATH"] = f"{image.venv / 'bin'}{os.pathsep}{env['PATH']}"
-        with jupyter_server("jupyter lab", image.repo, env, Path(tmp) / "server.log") as (base, token):
-            errors, python = run_notebook_through_server(base, token, f"notebooks/{NOTEBOOKS[0].name}")
+        with jupyter_server(
+            "jupyter lab", image.repo, env, Path(tmp) / "server.log"
+        ) as (base, token):
+            errors, python = run_notebook_through_server(
+                base, token, f"notebooks/{NOTEBOOKS[0].name}"
+            )
         print("\n".join(errors) or f"{NOTEBOOKS[0].name} ran in {python}")
         return 0 if check.returncode == 0 and not errors else 1
 

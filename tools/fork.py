@@ -30,7 +30,13 @@ TEXT = (".md", ".yml", ".yaml", ".txt", ".toml", ".cfg", ".py")
 
 
 def _tracked(root: Path) -> list[Path]:
-    out = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "ls-files"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [root / line for line in out.splitlines() if line]
 
 
@@ -45,7 +51,9 @@ def set_repository(config: Path, url: str, branch: str) -> tuple[str, str]:
     old_branch = re.search(r"^\s+branch:\s*(\S+)", body, re.M).group(1)
     body = re.sub(r"^(\s+url:\s*)\S+", rf"\g<1>{url}", body, flags=re.M)
     body = re.sub(r"^(\s+branch:\s*)\S+", rf"\g<1>{branch}", body, flags=re.M)
-    config.write_text(text[: block.start(1)] + body + text[block.end(1) :], encoding="utf-8")
+    config.write_text(
+        text[: block.start(1)] + body + text[block.end(1) :], encoding="utf-8"
+    )
     return old_url.rstrip("/"), old_branch
 
 
@@ -64,10 +72,19 @@ def fork(url: str, branch: str) -> list[Path]:
     notebooks.write_setup_cells(paths)
     changed += paths
     for path in _tracked(root):
-        if path.name in KEEP or path.suffix not in TEXT or path == root / "_config.yml" or not path.is_file():
+        if (
+            path.name in KEEP
+            or path.suffix not in TEXT
+            or path == root / "_config.yml"
+            or not path.is_file()
+        ):
             continue
         text = path.read_text(encoding="utf-8")
-        new = re.sub(rf"{re.escape(old_url)}/(tree|blob|raw)/{re.escape(old_branch)}/", rf"{url}/\1/{branch}/", text)
+        new = re.sub(
+            rf"{re.escape(old_url)}/(tree|blob|raw)/{re.escape(old_branch)}/",
+            rf"{url}/\1/{branch}/",
+            text,
+        )
         new = new.replace(old_url, url)
         if new != text:
             path.write_text(new, encoding="utf-8")
@@ -76,13 +93,25 @@ def fork(url: str, branch: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("url", help="the new repository's address, https://github.com/OWNER/NAME")
-    parser.add_argument("--branch", default="main", help="the branch learners use (default: main)")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "url",
+        help="the new repository's address, https://github.com/OWNER/NAME",
+    )
+    parser.add_argument(
+        "--branch",
+        default="main",
+        help="the branch learners use (default: main)",
+    )
     args = parser.parse_args(argv)
     for path in fork(args.url, args.branch):
         print(f"updated {path.relative_to(ROOT)}")
-    print("Now commit, push to the new repository, and rebuild the site (make site).")
+    print(
+        "Now commit, push to the new repository, and rebuild the site (make site)."
+    )
     return 0
 
 

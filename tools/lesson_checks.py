@@ -19,9 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from tools import config, lesson_meta
+from tools import config, lesson_meta, timing
 from tools import notebooks as nbtools
-from tools import timing
 
 MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 IMAGE_DIRECTIVE = re.compile(
@@ -67,20 +66,30 @@ def check_episodes(root: Path) -> list[str]:
             problems.append(str(exc).replace(str(path), str(rel)))
             continue
         if not episode.notebook(root).is_file():
-            problems.append(f"{rel}: no paired notebook notebooks/{episode.slug}.ipynb")
+            problems.append(
+                f"{rel}: no paired notebook notebooks/{episode.slug}.ipynb"
+            )
         if lesson_meta.has_title_heading(episode.body):
-            problems.append(f"{rel}: has a '# ' title in the body (the front matter's title is used)")
+            problems.append(
+                f"{rel}: has a '# ' title in the body (the front matter's title is used)"
+            )
         found = lesson_meta.challenges(episode.body)
         if not found:
             problems.append(f"{rel}: has no challenges")
         solved = set(lesson_meta.solution_targets(episode.body))
         for challenge in found:
             if challenge.label is None:
-                problems.append(f"{rel}: challenge '{challenge.title}' has no :label:")
+                problems.append(
+                    f"{rel}: challenge '{challenge.title}' has no :label:"
+                )
             elif challenge.label not in solved:
-                problems.append(f"{rel}: challenge '{challenge.title}' has no solution")
+                problems.append(
+                    f"{rel}: challenge '{challenge.title}' has no solution"
+                )
             if challenge.minutes is None:
-                problems.append(f"{rel}: challenge '{challenge.title}' has no '(N min)' estimate")
+                problems.append(
+                    f"{rel}: challenge '{challenge.title}' has no '(N min)' estimate"
+                )
         total = sum(c.minutes or 0 for c in found)
         if found and total != episode.meta["exercises"]:
             problems.append(
@@ -105,7 +114,9 @@ def check_toc(root: Path) -> list[str]:
         if name not in listed:
             problems.append(f"{page.relative_to(root)} is not in _toc.yml")
     for name in sorted(listed):
-        if not any((root / f"{name}{ext}").is_file() for ext in (".md", ".ipynb")):
+        if not any(
+            (root / f"{name}{ext}").is_file() for ext in (".md", ".ipynb")
+        ):
             problems.append(f"_toc.yml lists {name}, which does not exist")
     return problems
 
@@ -120,19 +131,32 @@ def check_alt_text(root: Path) -> list[str]:
         rel = page.relative_to(root)
         for match in MD_IMAGE.finditer(text):
             if not match.group("alt").strip():
-                problems.append(f"{rel}: image {match.group('src')} has no alt text")
+                problems.append(
+                    f"{rel}: image {match.group('src')} has no alt text"
+                )
         for match in IMAGE_DIRECTIVE.finditer(text):
-            if not re.search(r"^:alt:[ \t]*\S", match.group("body"), re.MULTILINE):
-                problems.append(f"{rel}: a {match.group('name')} has no :alt: text")
+            if not re.search(
+                r"^:alt:[ \t]*\S", match.group("body"), re.MULTILINE
+            ):
+                problems.append(
+                    f"{rel}: a {match.group('name')} has no :alt: text"
+                )
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for index, cell in enumerate(nb["cells"]):
             if cell["cell_type"] != "code":
                 continue
             draws = any(
-                mime in output.get("data", {}) for output in cell.get("outputs", []) for mime in IMAGE_MIME
+                mime in output.get("data", {})
+                for output in cell.get("outputs", [])
+                for mime in IMAGE_MIME
             )
-            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+            alt = (
+                cell.get("metadata", {})
+                .get("mystnb", {})
+                .get("image", {})
+                .get("alt", "")
+            )
             if draws and not alt.strip():
                 problems.append(
                     f"notebooks/{path.name}: cell {index} draws a figure without alt text "
@@ -148,19 +172,32 @@ def check_notebooks(root: Path) -> list[str]:
         rel = f"notebooks/{path.name}"
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-        expected_setup = nbtools.setup_cell_source(root, extra=nbtools.extra_of(nb), slug=path.stem)
+        expected_setup = nbtools.setup_cell_source(
+            root, extra=nbtools.extra_of(nb), slug=path.stem
+        )
         if not code or "".join(code[0]["source"]) != expected_setup:
-            problems.append(f"{rel}: the first code cell is not the current set-up cell (run `make refresh`)")
+            problems.append(
+                f"{rel}: the first code cell is not the current set-up cell (run `make refresh`)"
+            )
         counts = [c.get("execution_count") for c in code]
         if counts != list(range(1, len(code) + 1)):
-            problems.append(f"{rel}: not executed top to bottom in one fresh kernel (run `make refresh`)")
+            problems.append(
+                f"{rel}: not executed top to bottom in one fresh kernel (run `make refresh`)"
+            )
         for index, cell in enumerate(code):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    problems.append(f"{rel}: code cell {index} stores an error")
+                    problems.append(
+                        f"{rel}: code cell {index} stores an error"
+                    )
                 if output.get("name") == "stderr":
-                    problems.append(f"{rel}: code cell {index} wrote to stderr")
-        if nb.get("metadata", {}).get("kernelspec", {}).get("name") != "python3":
+                    problems.append(
+                        f"{rel}: code cell {index} wrote to stderr"
+                    )
+        if (
+            nb.get("metadata", {}).get("kernelspec", {}).get("name")
+            != "python3"
+        ):
             problems.append(f"{rel}: kernelspec must be python3")
     return problems
 
@@ -206,11 +243,21 @@ def check_wheels(root: Path) -> list[str]:
             found |= parse_wheel_filename(wheel["url"].rsplit("/", 1)[1])[3]
         tags[package["name"], package["version"]] = found
     problems = []
-    for line in (root / "requirements-authors.txt").read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+))?", line)
+    for line in (
+        (root / "requirements-authors.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ):
+        match = re.match(
+            r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\]+))?", line
+        )
         if not match:
             continue
-        name, version, marker = re.sub(r"[-_.]+", "-", match.group(1)).lower(), match.group(2), match.group(3)
+        name, version, marker = (
+            re.sub(r"[-_.]+", "-", match.group(1)).lower(),
+            match.group(2),
+            match.group(3),
+        )
         wheels = tags.get((name, version), set())
         for python in pythons.supported(root):
             minor = int(python.split(".")[1])
@@ -225,35 +272,54 @@ def check_wheels(root: Path) -> list[str]:
                          or (t.abi == "abi3" and t.interpreter.startswith("cp3") and int(t.interpreter[3:]) <= minor))
                     for t in wheels
                 ):  # fmt: skip
-                    problems.append(f"uv.lock: {name}=={version} has no wheel for Python {python} on {label}")
+                    problems.append(
+                        f"uv.lock: {name}=={version} has no wheel for Python {python} on {label}"
+                    )
     return problems
 
 
 def check_environment_files(root: Path) -> list[str]:
     """The exports of uv.lock are current; conda, Binder and the supported Pythons agree."""
-    from tools import lock
-    from tools import pythons
+    from tools import lock, pythons
 
     problems = []
     for name, group in lock.EXPORTS.items():
         path = root / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != lock.export(group, root):
-            problems.append(f"{name} is not the current export of uv.lock's '{group}' group: run `make lock`")
+        if not path.is_file() or path.read_text(
+            encoding="utf-8"
+        ) != lock.export(group, root):
+            problems.append(
+                f"{name} is not the current export of uv.lock's '{group}' group: run `make lock`"
+            )
     versions = pythons.supported(root)
-    env = yaml.safe_load((root / "environment.yml").read_text(encoding="utf-8"))
+    env = yaml.safe_load(
+        (root / "environment.yml").read_text(encoding="utf-8")
+    )
     deps = env.get("dependencies", [])
-    wanted_python = f"python>={versions[0]},<3.{int(versions[-1].split('.')[1]) + 1}"
+    wanted_python = (
+        f"python>={versions[0]},<3.{int(versions[-1].split('.')[1]) + 1}"
+    )
     if wanted_python not in deps:
-        problems.append(f"environment.yml must ask for {wanted_python} (pyproject.toml's requires-python)")
+        problems.append(
+            f"environment.yml must ask for {wanted_python} (pyproject.toml's requires-python)"
+        )
     pip_lists = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
     if pip_lists != [["-r requirements.txt"]]:
-        problems.append("environment.yml must install the learners' export with pip: '-r requirements.txt'")
+        problems.append(
+            "environment.yml must install the learners' export with pip: '-r requirements.txt'"
+        )
     binder = root / "binder"
     runtime = (binder / "runtime.txt").read_text(encoding="utf-8").strip()
     if runtime.removeprefix("python-") not in versions:
-        problems.append(f"binder/runtime.txt says {runtime}: use a supported Python ({', '.join(versions)})")
-    if "pip install --no-deps -e ." not in (binder / "postBuild").read_text(encoding="utf-8"):
-        problems.append("binder/postBuild must install lessonkit: 'pip install --no-deps -e .'")
+        problems.append(
+            f"binder/runtime.txt says {runtime}: use a supported Python ({', '.join(versions)})"
+        )
+    if "pip install --no-deps -e ." not in (binder / "postBuild").read_text(
+        encoding="utf-8"
+    ):
+        problems.append(
+            "binder/postBuild must install lessonkit: 'pip install --no-deps -e .'"
+        )
     problems += lock.extra_problems(root)
     return problems
 
@@ -265,18 +331,24 @@ def check_data(root: Path) -> list[str]:
 
     problems = []
     manifest = {}
-    for line in (root / "data" / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (root / "data" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    ):
         if line.strip():
             digest, name = line.split(maxsplit=1)
             manifest[name.lstrip("*")] = digest
     if manifest != CHECKSUMS:
-        problems.append(f"data/SHA256SUMS {manifest} differs from lessonkit.data.CHECKSUMS {CHECKSUMS}")
+        problems.append(
+            f"data/SHA256SUMS {manifest} differs from lessonkit.data.CHECKSUMS {CHECKSUMS}"
+        )
     for name, digest in manifest.items():
         path = root / "data" / name
         if not path.is_file():
             problems.append(f"data/{name} is listed in SHA256SUMS but missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            problems.append(f"data/{name} does not match its checksum in SHA256SUMS")
+            problems.append(
+                f"data/{name} does not match its checksum in SHA256SUMS"
+            )
     return problems
 
 
@@ -301,7 +373,9 @@ def _installed_closure(names) -> tuple[dict[str, str], list[str]]:
         found[name] = dist.version
         for line in dist.requires or []:
             requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            if requirement.marker is None or requirement.marker.evaluate(
+                {"extra": ""}
+            ):
                 todo.append(canonicalize_name(requirement.name))
     return found, missing
 
@@ -323,25 +397,46 @@ def check_template(root: Path) -> list[str]:
     problems = []
     for path in sorted(template.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
             )
             if any(n.split(".")[0] == "lessonkit" for n in names):
-                problems.append(f"{path.relative_to(root)} imports lessonkit: the template must stand alone")
+                problems.append(
+                    f"{path.relative_to(root)} imports lessonkit: the template must stand alone"
+                )
 
     def pins(path: Path) -> dict[str, str]:
-        return _pins(path.read_text(encoding="utf-8").splitlines()) if path.is_file() else {}
+        return (
+            _pins(path.read_text(encoding="utf-8").splitlines())
+            if path.is_file()
+            else {}
+        )
 
     from tools import lock
 
-    exported = lock.pins((root / "requirements-authors.txt").read_text(encoding="utf-8"))
+    exported = lock.pins(
+        (root / "requirements-authors.txt").read_text(encoding="utf-8")
+    )
     lesson_lock = {name: "/".join(sorted(v)) for name, v in exported.items()}
-    wanted, locked = pins(template / "requirements.txt"), pins(template / "requirements.lock")
+    wanted, locked = (
+        pins(template / "requirements.txt"),
+        pins(template / "requirements.lock"),
+    )
     if not wanted or not locked:
-        problems.append("template/requirements.txt and template/requirements.lock must both pin packages")
+        problems.append(
+            "template/requirements.txt and template/requirements.lock must both pin packages"
+        )
     for name, version in sorted(wanted.items()):
         if locked.get(name) != version:
-            problems.append(f"template: {name} is {version} in requirements.txt but {locked.get(name)} in requirements.lock")
+            problems.append(
+                f"template: {name} is {version} in requirements.txt but {locked.get(name)} in requirements.lock"
+            )
     for name, version in sorted(locked.items()):
         if lesson_lock.get(name) != version:
             problems.append(
@@ -349,13 +444,21 @@ def check_template(root: Path) -> list[str]:
                 f"{lesson_lock.get(name)}: the template must use the lesson's versions"
             )
     needed, not_installed = _installed_closure(wanted)
-    needed = {name.replace(".", "-"): version for name, version in needed.items()}
+    needed = {
+        name.replace(".", "-"): version for name, version in needed.items()
+    }
     for name in not_installed:
-        problems.append(f"template: cannot check the lock file, {name} is not installed here")
+        problems.append(
+            f"template: cannot check the lock file, {name} is not installed here"
+        )
     for name in sorted(set(needed) - set(locked)):
-        problems.append(f"template/requirements.lock lacks {name}, which template/requirements.txt needs")
+        problems.append(
+            f"template/requirements.lock lacks {name}, which template/requirements.txt needs"
+        )
     for name in sorted(set(locked) - set(needed)):
-        problems.append(f"template/requirements.lock pins {name}, which template/requirements.txt does not need")
+        problems.append(
+            f"template/requirements.lock pins {name}, which template/requirements.txt does not need"
+        )
 
     manifest = template / "data" / "SHA256SUMS"
     recorded = {}
@@ -366,11 +469,23 @@ def check_template(root: Path) -> list[str]:
                 recorded[name.lstrip("*")] = digest
     for name, digest in sorted(recorded.items()):
         path = template / "data" / name
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            problems.append(f"template/data/{name} is missing or does not match template/data/SHA256SUMS")
-    lesson_digest = hashlib.sha256((root / "data" / "penguins.csv").read_bytes()).hexdigest()
-    if "penguins.csv" in recorded and recorded["penguins.csv"] != lesson_digest:
-        problems.append("template/data/penguins.csv differs from the lesson's data/penguins.csv")
+        if (
+            not path.is_file()
+            or hashlib.sha256(path.read_bytes()).hexdigest() != digest
+        ):
+            problems.append(
+                f"template/data/{name} is missing or does not match template/data/SHA256SUMS"
+            )
+    lesson_digest = hashlib.sha256(
+        (root / "data" / "penguins.csv").read_bytes()
+    ).hexdigest()
+    if (
+        "penguins.csv" in recorded
+        and recorded["penguins.csv"] != lesson_digest
+    ):
+        problems.append(
+            "template/data/penguins.csv differs from the lesson's data/penguins.csv"
+        )
     return problems
 
 
@@ -385,10 +500,18 @@ def _code_tokens(source: str) -> list[tuple[int, str]]:
     import io
     import tokenize
 
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    lines = [
+        line
+        for line in source.splitlines()
+        if not line.lstrip().startswith(("%", "!"))
+    ]
     try:
-        tokens = tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline)
-        return [(t.type, t.string) for t in tokens if t.type != tokenize.COMMENT]
+        tokens = tokenize.generate_tokens(
+            io.StringIO("\n".join(lines) + "\n").readline
+        )
+        return [
+            (t.type, t.string) for t in tokens if t.type != tokenize.COMMENT
+        ]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return []
 
@@ -398,7 +521,10 @@ def _calls_glue(source: str) -> bool:
 
     tokens = _code_tokens(source)
     return any(
-        kind == tokenize.NAME and text == "glue" and i + 1 < len(tokens) and tokens[i + 1][1] == "("
+        kind == tokenize.NAME
+        and text == "glue"
+        and i + 1 < len(tokens)
+        and tokens[i + 1][1] == "("
         for i, (kind, text) in enumerate(tokens)
     )
 
@@ -450,24 +576,49 @@ def check_cell_tags(root: Path) -> list[str]:
             if nbtools.LIVE_CODE in tags:
                 first = source.split("\n", 1)[0].strip()
                 if cell["cell_type"] != "code":
-                    problems.append(f"{where} is tagged live-code but is not a code cell")
-                elif not re.match(r"^#\s*\w", first) or first.startswith("# @title"):
-                    problems.append(f"{where} is tagged live-code: its first line must be a comment saying what to write (e.g. '# Fit the forest')")
-                clash = tags & {nbtools.GOING_FURTHER, nbtools.PLUMBING, nbtools.PLUMBING_SHOWN, nbtools.SETUP_TAG}
+                    problems.append(
+                        f"{where} is tagged live-code but is not a code cell"
+                    )
+                elif not re.match(r"^#\s*\w", first) or first.startswith(
+                    "# @title"
+                ):
+                    problems.append(
+                        f"{where} is tagged live-code: its first line must be a comment saying what to write (e.g. '# Fit the forest')"
+                    )
+                clash = tags & {
+                    nbtools.GOING_FURTHER,
+                    nbtools.PLUMBING,
+                    nbtools.PLUMBING_SHOWN,
+                    nbtools.SETUP_TAG,
+                }
                 if clash:
-                    problems.append(f"{where} is tagged live-code and {', '.join(sorted(clash))}: a live-coded cell is core, learner-facing code")
+                    problems.append(
+                        f"{where} is tagged live-code and {', '.join(sorted(clash))}: a live-coded cell is core, learner-facing code"
+                    )
             if cell["cell_type"] != "code":
                 continue
-            if nbtools.GPU in tags and ("nbval-ignore-output" not in tags or "torch.cuda.is_available()" not in source):
-                problems.append(f"{where} is tagged gpu: it must ask torch.cuda.is_available() (and say on a CPU that "
-                                "there is no GPU) and be tagged nbval-ignore-output")
+            if nbtools.GPU in tags and (
+                "nbval-ignore-output" not in tags
+                or "torch.cuda.is_available()" not in source
+            ):
+                problems.append(
+                    f"{where} is tagged gpu: it must ask torch.cuda.is_available() (and say on a CPU that "
+                    "there is no GPU) and be tagged nbval-ignore-output"
+                )
             plumbing = tags & {nbtools.PLUMBING, nbtools.PLUMBING_SHOWN}
             if _calls_glue(source) and not plumbing:
-                problems.append(f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)")
+                problems.append(
+                    f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)"
+                )
             if nbtools.PLUMBING_SHOWN in tags:
                 shown.append(where)
-                if index == 0 or nb["cells"][index - 1]["cell_type"] != "markdown":
-                    problems.append(f"{where} is plumbing-shown: put a markdown cell before it that explains how its numbers reach the prose (glue)")
+                if (
+                    index == 0
+                    or nb["cells"][index - 1]["cell_type"] != "markdown"
+                ):
+                    problems.append(
+                        f"{where} is plumbing-shown: put a markdown cell before it that explains how its numbers reach the prose (glue)"
+                    )
             if nbtools.PLUMBING not in tags and nbtools.SETUP_TAG not in tags:
                 for setting in _ci_settings(source):
                     problems.append(
@@ -476,7 +627,9 @@ def check_cell_tags(root: Path) -> list[str]:
                     )
         tidied = copy.deepcopy(nb)
         if nbtools.tidy(tidied):
-            problems.append(f"{rel}: plumbing cells lack their metadata: run `python -m tools.notebooks tidy {rel}`")
+            problems.append(
+                f"{rel}: plumbing cells lack their metadata: run `python -m tools.notebooks tidy {rel}`"
+            )
     if len(shown) != 1:
         problems.append(
             f"the lesson has {len(shown)} plumbing-shown cells ({'; '.join(shown) or 'none'}): exactly one "
@@ -496,21 +649,31 @@ def check_type_along(root: Path) -> list[str]:
     for path in sources:
         target = root / nbtools.TYPE_ALONG / path.name
         rel = f"{nbtools.TYPE_ALONG}/{path.name}"
-        fix = f"run `python -m tools.notebooks type-along notebooks/{path.name}`"
+        fix = (
+            f"run `python -m tools.notebooks type-along notebooks/{path.name}`"
+        )
         if not target.is_file():
             problems.append(f"{rel} is missing: {fix}")
             continue
         if target.read_text(encoding="utf-8") != nbtools.type_along_text(path):
-            problems.append(f"{rel} is not current with notebooks/{path.name}: {fix}")
+            problems.append(
+                f"{rel} is not current with notebooks/{path.name}: {fix}"
+            )
             continue
         full = nbformat.read(path, as_version=4)
-        filled = nbtools.fill_type_along(nbformat.read(target, as_version=4), full)
+        filled = nbtools.fill_type_along(
+            nbformat.read(target, as_version=4), full
+        )
         if filled != nbtools.strip_outputs(full):
-            problems.append(f"{rel}: filling its live-code cells from notebooks/{path.name} does not give that notebook back")
+            problems.append(
+                f"{rel}: filling its live-code cells from notebooks/{path.name} does not give that notebook back"
+            )
     names = {p.name for p in sources}
     for stray in sorted((root / nbtools.TYPE_ALONG).glob("*.ipynb")):
         if stray.name not in names:
-            problems.append(f"{nbtools.TYPE_ALONG}/{stray.name} has no notebooks/{stray.name}: delete it")
+            problems.append(
+                f"{nbtools.TYPE_ALONG}/{stray.name} has no notebooks/{stray.name}: delete it"
+            )
     return problems
 
 
@@ -525,13 +688,19 @@ def check_colab_times(root: Path) -> list[str]:
         return [f"{page}: the Colab table's markers are missing"]
     fix = "run `make benchmark` (or `python -m tools.emulate colab --record`)"
     problems = []
-    for path in nbtools.lesson_notebooks(root, extras=False):  # the emulation runs no extras
+    for path in nbtools.lesson_notebooks(
+        root, extras=False
+    ):  # the emulation runs no extras
         row = rows.get(path.name)
         if row is None:
-            problems.append(f"{page}: no Colab set-up time for {path.name}: {fix}")
+            problems.append(
+                f"{page}: no Colab set-up time for {path.name}: {fix}"
+            )
         elif int(row[2]) > 1 or float(row[1]) >= 60:
-            problems.append(f"{path.name} on Colab: set-up {row[1]} s with {row[2]} restarts (targets: under 60 s, "
-                            "at most one restart)")
+            problems.append(
+                f"{path.name} on Colab: set-up {row[1]} s with {row[2]} restarts (targets: under 60 s, "
+                "at most one restart)"
+            )
     return problems
 
 
@@ -549,17 +718,29 @@ def check_notebook_times(root: Path) -> list[str]:
     for path in paths:
         row = rows.get(path.name)
         if row is None:
-            problems.append(f"{page}: no time and memory for {path.name}: {fix}")
+            problems.append(
+                f"{page}: no time and memory for {path.name}: {fix}"
+            )
             continue
         try:
-            measured = {"wall_s": float(row[1]), "peak_mb": float(row[2]), "cell_s": float(row[3])}
+            measured = {
+                "wall_s": float(row[1]),
+                "peak_mb": float(row[2]),
+                "cell_s": float(row[3]),
+            }
         except ValueError:
-            problems.append(f"{page}: the row of {path.name} does not read as numbers: {fix}")
+            problems.append(
+                f"{page}: the row of {path.name} does not read as numbers: {fix}"
+            )
             continue
         for over in nbtools.over_budget(measured):
-            problems.append(f"notebooks/{path.name} is over budget: {over}; make it faster or leaner, then {fix}")
+            problems.append(
+                f"notebooks/{path.name} is over budget: {over}; make it faster or leaner, then {fix}"
+            )
     for name in sorted(set(rows) - {path.name for path in paths}):
-        problems.append(f"{page}: a row for {name}, which is not in notebooks/: {fix}")
+        problems.append(
+            f"{page}: a row for {name}, which is not in notebooks/: {fix}"
+        )
     return problems
 
 
@@ -567,13 +748,20 @@ def check_variants(root: Path) -> list[str]:
     """The delivery plans (``lesson-variants`` blocks, e.g. in instructors/guide.md) read, name
     existing episodes and fit their budgets with the episodes' current minutes: the build
     checks the same, this says it without a build."""
-    block = re.compile(r"^```\{lesson-variants\}[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+    block = re.compile(
+        r"^```\{lesson-variants\}[ \t]*\n(?P<body>.*?)^```[ \t]*$",
+        re.MULTILINE | re.DOTALL,
+    )
     try:
         episodes = lesson_meta.load_episodes(root / "episodes")
     except lesson_meta.FrontMatterError:
         return []  # check_episodes reports it
     problems = []
-    for page in [root / "index.md"] + sorted(root.glob("instructors/*.md")) + sorted(root.glob("learners/*.md")):
+    for page in (
+        [root / "index.md"]
+        + sorted(root.glob("instructors/*.md"))
+        + sorted(root.glob("learners/*.md"))
+    ):
         if not page.is_file():
             continue
         for match in block.finditer(page.read_text(encoding="utf-8")):
@@ -609,9 +797,15 @@ class _Page(HTMLParser):
             self.images.append(a)
         if tag == "script" and a.get("src"):
             self.resources.append(a["src"])
-        if tag == "link" and a.get("href") and a.get("rel") in ("stylesheet", "preload", "icon"):
+        if (
+            tag == "link"
+            and a.get("href")
+            and a.get("rel") in ("stylesheet", "preload", "icon")
+        ):
             self.resources.append(a["href"])
-        if tag in ("img", "iframe", "source", "video", "audio") and a.get("src"):
+        if tag in ("img", "iframe", "source", "video", "audio") and a.get(
+            "src"
+        ):
             self.resources.append(a["src"])
 
 
@@ -620,14 +814,21 @@ def check_built_site(root: Path, html: Path) -> list[str]:
     problems = []
     url, branch = nbtools.repository_url(root)
     owner_repo = url.split("github.com/", 1)[1]
-    colab = re.compile(rf"colab\.research\.google\.com/github/{re.escape(owner_repo)}/blob/{branch}/(?P<path>[^?#]+)")
-    binder = re.compile(rf"mybinder\.org/v2/gh/{re.escape(owner_repo)}/{branch}\?urlpath=(?P<path>[^&#]+)")
+    colab = re.compile(
+        rf"colab\.research\.google\.com/github/{re.escape(owner_repo)}/blob/{branch}/(?P<path>[^?#]+)"
+    )
+    binder = re.compile(
+        rf"mybinder\.org/v2/gh/{re.escape(owner_repo)}/{branch}\?urlpath=(?P<path>[^&#]+)"
+    )
     pages = sorted(html.rglob("*.html"))
     if not pages:
         return [f"{html}: no built pages (build the site first)"]
     launch_links = 0
     for page in pages:
-        if "_static" in page.parts or page.name in {"genindex.html", "search.html"}:
+        if "_static" in page.parts or page.name in {
+            "genindex.html",
+            "search.html",
+        }:
             continue
         rel = page.relative_to(html)
         parser = _Page()
@@ -638,38 +839,71 @@ def check_built_site(root: Path, html: Path) -> list[str]:
                 launch_links += 1
                 found.add(("Colab", unquote(m.group("path"))))
                 if not (root / unquote(m.group("path"))).is_file():
-                    problems.append(f"{rel}: Colab link to missing file {m.group('path')}")
+                    problems.append(
+                        f"{rel}: Colab link to missing file {m.group('path')}"
+                    )
             elif m := binder.search(href):
                 launch_links += 1
                 target = unquote(m.group("path"))
                 target = re.sub(r"^(lab/tree|tree|notebooks)/", "", target)
                 found.add(("Binder", target))
                 if not (root / target).is_file():
-                    problems.append(f"{rel}: Binder link to missing file {target}")
-            elif not urlsplit(href).scheme and not href.startswith(("#", "mailto:")):
+                    problems.append(
+                        f"{rel}: Binder link to missing file {target}"
+                    )
+            elif not urlsplit(href).scheme and not href.startswith(
+                ("#", "mailto:")
+            ):
                 target = (page.parent / unquote(urlsplit(href).path)).resolve()
                 if urlsplit(href).path and not target.exists():
                     problems.append(f"{rel}: link to missing file {href}")
-                elif "_downloads" in target.parts and target.suffix == ".ipynb":
+                elif (
+                    "_downloads" in target.parts and target.suffix == ".ipynb"
+                ):
                     # Which notebook is it? The type-along version has the generator's note.
-                    folder = nbtools.TYPE_ALONG if nbtools.TYPE_ALONG_NOTE in target.read_text(encoding="utf-8") else "notebooks"
+                    folder = (
+                        nbtools.TYPE_ALONG
+                        if nbtools.TYPE_ALONG_NOTE
+                        in target.read_text(encoding="utf-8")
+                        else "notebooks"
+                    )
                     found.add(("download", f"{folder}/{target.name}"))
-        if rel.parts[0] == "episodes" and lesson_meta.EPISODE_NAME.match(page.stem):
+        if rel.parts[0] == "episodes" and lesson_meta.EPISODE_NAME.match(
+            page.stem
+        ):
             # A notebook with an extra (episode 09: PyTorch) is not on Binder, whose image has none.
-            on_binder = nbtools.extra_of_path(root / "notebooks" / f"{page.stem}.ipynb") is None
+            on_binder = (
+                nbtools.extra_of_path(
+                    root / "notebooks" / f"{page.stem}.ipynb"
+                )
+                is None
+            )
             for folder in ("notebooks", nbtools.TYPE_ALONG):
-                for kind in ("Binder", "Colab", "download") if on_binder else ("Colab", "download"):
+                for kind in (
+                    ("Binder", "Colab", "download")
+                    if on_binder
+                    else ("Colab", "download")
+                ):
                     if (kind, f"{folder}/{page.stem}.ipynb") not in found:
-                        problems.append(f"{rel}: no {kind} link to {folder}/{page.stem}.ipynb")
+                        problems.append(
+                            f"{rel}: no {kind} link to {folder}/{page.stem}.ipynb"
+                        )
         for image in parser.images:
             alt = (image.get("alt") or "").strip()
             if not alt or re.fullmatch(r"[\w./-]+\.(png|jpe?g|svg|gif)", alt):
-                problems.append(f"{rel}: image {image.get('src')} has no alt text")
+                problems.append(
+                    f"{rel}: image {image.get('src')} has no alt text"
+                )
         for resource in parser.resources:
-            if urlsplit(resource).scheme in ("http", "https") or resource.startswith("//"):
+            if urlsplit(resource).scheme in (
+                "http",
+                "https",
+            ) or resource.startswith("//"):
                 problems.append(f"{rel}: loads {resource} from the network")
     if launch_links == 0:
-        problems.append("no Binder or Colab launch links found in the built site")
+        problems.append(
+            "no Binder or Colab launch links found in the built site"
+        )
     return problems
 
 
@@ -715,9 +949,14 @@ def main(argv: list[str]) -> int:
     if only is None and html.is_dir():
         problems += check_built_site(root, html)
     if reported:
-        print(f"Reported, not yet enforced (tools/config.py ENFORCED): {len(reported)}")
+        print(
+            f"Reported, not yet enforced (tools/config.py ENFORCED): {len(reported)}"
+        )
         print("\n".join("  " + line for line in reported))
-    print("\n".join(problems) or f"{'These' if only else 'All'} {len(checks)} lesson checks pass.")
+    print(
+        "\n".join(problems)
+        or f"{'These' if only else 'All'} {len(checks)} lesson checks pass."
+    )
     return 1 if problems else 0
 
 

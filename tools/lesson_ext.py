@@ -46,7 +46,9 @@ class InstructorNote(Admonition):
     def run(self):
         title = self.arguments[0] if self.arguments else "Instructor note"
         self.arguments = [title]
-        self.options["class"] = ["instructor-note"] + self.options.get("class", [])
+        self.options["class"] = ["instructor-note"] + self.options.get(
+            "class", []
+        )
         return super().run()
 
 
@@ -61,7 +63,10 @@ class GoingFurther(Admonition):
     def run(self):
         title = self.arguments[0] if self.arguments else "More"
         self.arguments = [f"Going further (optional): {title}"]
-        self.options["class"] = ["going-further", "dropdown"] + self.options.get("class", [])
+        self.options["class"] = [
+            "going-further",
+            "dropdown",
+        ] + self.options.get("class", [])
         return super().run()
 
 
@@ -71,19 +76,28 @@ class LessonFigure(SphinxDirective):
     required_arguments = 1  # path/to/notebook.ipynb::key
     final_argument_whitespace = False
     has_content = True
-    option_spec = {"alt": directives.unchanged_required, "name": directives.unchanged}
+    option_spec = {
+        "alt": directives.unchanged_required,
+        "name": directives.unchanged,
+    }
 
     def run(self):
         from myst_nb.ext.glue.utils import create_pending_glue_ref
 
         doc, sep, key = self.arguments[0].partition("::")
         if not sep or not key:
-            raise self.error("lesson-figure takes 'path/to/notebook.ipynb::key'")
+            raise self.error(
+                "lesson-figure takes 'path/to/notebook.ipynb::key'"
+            )
         if not self.options.get("alt", "").strip():
-            raise self.error("lesson-figure needs :alt: text describing the figure")
+            raise self.error(
+                "lesson-figure needs :alt: text describing the figure"
+            )
         if not self.content:
             raise self.error("lesson-figure needs a caption")
-        ref = create_pending_glue_ref(self.state.document, *self.get_source_info(), doc, key)
+        ref = create_pending_glue_ref(
+            self.state.document, *self.get_source_info(), doc, key
+        )
         figure = nodes.figure("", ref, classes=["lesson-figure"])
         figure["lesson_alt"] = self.options["alt"]
         self.set_source_info(figure)
@@ -91,7 +105,9 @@ class LessonFigure(SphinxDirective):
         self.state.nested_parse(self.content, self.content_offset, holder)
         first = holder[0] if len(holder) else None
         if not isinstance(first, nodes.paragraph):
-            raise self.error("the caption of a lesson-figure must be a paragraph")
+            raise self.error(
+                "the caption of a lesson-figure must be a paragraph"
+            )
         figure += nodes.caption(first.rawsource, "", *first.children)
         if len(holder) > 1:
             figure += nodes.legend("", *holder[1:])
@@ -110,7 +126,10 @@ class LessonFigureAlt(SphinxPostTransform):
                 continue
             images = list(figure.findall(nodes.image))
             if not images:
-                logger.warning("lesson-figure: the glued output is not an image", location=figure)
+                logger.warning(
+                    "lesson-figure: the glued output is not an image",
+                    location=figure,
+                )
             for image in images:
                 image["alt"] = figure["lesson_alt"]
 
@@ -122,7 +141,9 @@ def _launch_settings(app: Sphinx) -> dict[str, str]:
         "repository_url": theme.get("repository_url", ""),
         "branch": theme.get("repository_branch", "main"),
         "binderhub_url": launch.get("binderhub_url", "https://mybinder.org"),
-        "colab_url": launch.get("colab_url", "https://colab.research.google.com"),
+        "colab_url": launch.get(
+            "colab_url", "https://colab.research.google.com"
+        ),
     }
 
 
@@ -134,7 +155,9 @@ def _episodes(app: Sphinx) -> list[lesson_meta.Episode]:
     return episodes
 
 
-def _live_code(app: Sphinx, episodes: list[lesson_meta.Episode]) -> dict[str, list[str]]:
+def _live_code(
+    app: Sphinx, episodes: list[lesson_meta.Episode]
+) -> dict[str, list[str]]:
     """Per episode, the first lines of its notebook's live-code cells (timing.py decides which
     cells are live-coded, as for the timing check)."""
     import json
@@ -147,7 +170,9 @@ def _live_code(app: Sphinx, episodes: list[lesson_meta.Episode]) -> dict[str, li
         if path.is_file():
             app.env.note_dependency(str(path))
             nb = json.loads(path.read_text(encoding="utf-8"))
-            steps[episode.slug] = [timing.first_line(cell) for cell in timing.live_code_cells(nb)]
+            steps[episode.slug] = [
+                timing.first_line(cell) for cell in timing.live_code_cells(nb)
+            ]
     return steps
 
 
@@ -161,16 +186,23 @@ def _episode_page(app: Sphinx, docname: str, text: str) -> str:
         )
     links = None
     if episode.notebook(Path(app.srcdir)).is_file():
-        typed = Path(app.srcdir) / lesson_meta.TYPE_ALONG / f"{episode.slug}.ipynb"
+        typed = (
+            Path(app.srcdir) / lesson_meta.TYPE_ALONG / f"{episode.slug}.ipynb"
+        )
         if not typed.is_file():
             logger.warning(
                 f"episode has no type-along notebook {lesson_meta.TYPE_ALONG}/{episode.slug}.ipynb "
                 "(run `python -m tools.notebooks type-along`)",
                 location=docname,
             )
-        links = lesson_meta.notebook_links(episode, **_launch_settings(app), type_along=typed.is_file())
+        links = lesson_meta.notebook_links(
+            episode, **_launch_settings(app), type_along=typed.is_file()
+        )
     else:
-        logger.warning(f"episode has no paired notebook notebooks/{episode.slug}.ipynb", location=docname)
+        logger.warning(
+            f"episode has no paired notebook notebooks/{episode.slug}.ipynb",
+            location=docname,
+        )
     # Keep the front matter (Sphinx reads it as page metadata); put our furniture around the body.
     front = text[: len(text) - len(episode.body)]
     return (
@@ -184,18 +216,31 @@ def _episode_page(app: Sphinx, docname: str, text: str) -> str:
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     try:
-        if docname.startswith("episodes/") and lesson_meta.EPISODE_NAME.match(docname.split("/")[-1]):
+        if docname.startswith("episodes/") and lesson_meta.EPISODE_NAME.match(
+            docname.split("/")[-1]
+        ):
             text = _episode_page(app, docname, text)
         for name, render in (
-            ("lesson-schedule", lambda episodes, _body: lesson_meta.render_schedule(episodes)),
-            ("instructor-notes", lambda episodes, _body: lesson_meta.render_instructor_notes(
-                episodes, _live_code(app, episodes))),
+            (
+                "lesson-schedule",
+                lambda episodes, _body: lesson_meta.render_schedule(episodes),
+            ),
+            (
+                "instructor-notes",
+                lambda episodes, _body: lesson_meta.render_instructor_notes(
+                    episodes, _live_code(app, episodes)
+                ),
+            ),
             ("lesson-variants", lesson_meta.render_variants),
         ):
-            pattern = re.compile(PLACEHOLDER % re.escape(name), re.MULTILINE | re.DOTALL)
+            pattern = re.compile(
+                PLACEHOLDER % re.escape(name), re.MULTILINE | re.DOTALL
+            )
             if pattern.search(text):
                 episodes = _episodes(app)
-                text = pattern.sub(lambda m: render(episodes, m.group("body")), text)
+                text = pattern.sub(
+                    lambda m: render(episodes, m.group("body")), text
+                )
     except lesson_meta.FrontMatterError as exc:
         logger.warning(str(exc), location=docname)
         return
@@ -211,7 +256,9 @@ def _is_thebe(asset) -> bool:
     return "thebe" in str(asset) or "THEBE_JS_URL" in body
 
 
-def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _page_fixes(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     # Live code (thebe) is not used: its scripts are registered twice by Jupyter Book, which
     # is a JavaScript error ("THEBE_JS_URL has already been declared"), and name a CDN.
     for key in ("script_files", "css_files"):
@@ -229,7 +276,10 @@ def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, do
     if "body" in context:
         context["body"] = (
             context["body"]
-            .replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+            .replace(
+                '<div role="list" class="citation-list">',
+                '<div class="citation-list">',
+            )
             .replace(
                 '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
                 '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox" aria-label="to do">',
@@ -260,5 +310,11 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("lesson-figure", LessonFigure)
     app.add_post_transform(LessonFigureAlt)
     app.connect("source-read", on_source_read)
-    app.connect("html-page-context", _page_fixes, priority=900)  # after the theme's handlers
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect(
+        "html-page-context", _page_fixes, priority=900
+    )  # after the theme's handlers
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -18,7 +18,14 @@ from urllib.parse import quote
 
 import yaml
 
-REQUIRED = ("title", "teaching", "exercises", "questions", "objectives", "keypoints")
+REQUIRED = (
+    "title",
+    "teaching",
+    "exercises",
+    "questions",
+    "objectives",
+    "keypoints",
+)
 LIST_FIELDS = ("questions", "objectives", "keypoints")
 MINUTE_FIELDS = ("teaching", "exercises")
 EPISODE_NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,8 +35,13 @@ INSTRUCTOR_NOTE = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 # A challenge is a sphinx-exercise block whose title ends with its minute estimate.
-EXERCISE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)$", re.MULTILINE)
-SOLUTION = re.compile(r"^(?::{3,}|`{3,})\{solution\}[ \t]*(?P<target>\S*)", re.MULTILINE)
+EXERCISE = re.compile(
+    r"^(?P<fence>:{3,}|`{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)$",
+    re.MULTILINE,
+)
+SOLUTION = re.compile(
+    r"^(?::{3,}|`{3,})\{solution\}[ \t]*(?P<target>\S*)", re.MULTILINE
+)
 LABEL = re.compile(r"^:label:[ \t]*(?P<label>\S+)", re.MULTILINE)
 MINUTES = re.compile(r"\((\d+)\s*min\)\s*$")
 
@@ -76,47 +88,76 @@ class Episode:
         path = self.notebook(self.path.parents[1])
         if not path.is_file():
             return None
-        return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("lesson", {}).get("extra")
+        return (
+            json.loads(path.read_text(encoding="utf-8"))
+            .get("metadata", {})
+            .get("lesson", {})
+            .get("extra")
+        )
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
     """Return ``(front matter, body)``; raise FrontMatterError when there is none."""
     match = FRONT_MATTER.match(text)
     if not match:
-        raise FrontMatterError("no YAML front matter (a block between '---' lines at the top)")
+        raise FrontMatterError(
+            "no YAML front matter (a block between '---' lines at the top)"
+        )
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"front matter is not valid YAML: {exc}") from exc
+        raise FrontMatterError(
+            f"front matter is not valid YAML: {exc}"
+        ) from exc
     if not isinstance(meta, dict):
-        raise FrontMatterError("front matter must be a mapping of keys to values")
+        raise FrontMatterError(
+            "front matter must be a mapping of keys to values"
+        )
     return meta, text[match.end() :]
 
 
 def validate(meta: dict) -> list[str]:
     """Return the problems with an episode's front matter (empty when it is complete)."""
-    problems = [f"missing front matter key {key!r}" for key in REQUIRED if key not in meta]
-    if "title" in meta and not (isinstance(meta["title"], str) and meta["title"].strip()):
+    problems = [
+        f"missing front matter key {key!r}"
+        for key in REQUIRED
+        if key not in meta
+    ]
+    if "title" in meta and not (
+        isinstance(meta["title"], str) and meta["title"].strip()
+    ):
         problems.append("'title' must be a non-empty string")
     for key in MINUTE_FIELDS:
         value = meta.get(key)
-        if key in meta and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
-            problems.append(f"{key!r} must be a whole number of minutes, not {value!r}")
+        if key in meta and not (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and value >= 0
+        ):
+            problems.append(
+                f"{key!r} must be a whole number of minutes, not {value!r}"
+            )
     for key in LIST_FIELDS:
         value = meta.get(key)
         if key in meta and not (
-            isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, str) and v.strip() for v in value)
         ):
             problems.append(f"{key!r} must be a non-empty list of sentences")
     if "optional" in meta and not isinstance(meta["optional"], bool):
-        problems.append(f"'optional' must be true or false, not {meta['optional']!r}")
+        problems.append(
+            f"'optional' must be true or false, not {meta['optional']!r}"
+        )
     return problems
 
 
 def read_episode(path: Path) -> Episode:
     """Read and validate one episode; raise FrontMatterError naming the file on problems."""
     if not EPISODE_NAME.match(path.stem):
-        raise FrontMatterError(f"{path}: episode files are named NN-slug.md (e.g. 01-intro.md)")
+        raise FrontMatterError(
+            f"{path}: episode files are named NN-slug.md (e.g. 01-intro.md)"
+        )
     meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     problems = validate(meta)
     if problems:
@@ -129,13 +170,18 @@ def load_episodes(folder: Path) -> list[Episode]:
     return [read_episode(p) for p in sorted(folder.glob("[0-9][0-9]-*.md"))]
 
 
-CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?!\{)[^\n]*\n.*?^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+CODE_FENCE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})(?!\{)[^\n]*\n.*?^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 def has_title_heading(body: str) -> bool:
     """Whether the body has a Markdown "# " heading outside code blocks (comments in a code
     block start with "# " too)."""
-    return re.search(r"^# ", CODE_FENCE.sub("", body), re.MULTILINE) is not None
+    return (
+        re.search(r"^# ", CODE_FENCE.sub("", body), re.MULTILINE) is not None
+    )
 
 
 # --------------------------------------------------------------------------- rendering
@@ -143,7 +189,9 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def render_overview(episode: Episode, links: dict[str, str] | None = None) -> str:
+def render_overview(
+    episode: Episode, links: dict[str, str] | None = None
+) -> str:
     """MyST for the top of an episode: title, timings, questions, objectives, notebook links."""
     meta = episode.meta
     parts = [
@@ -167,13 +215,18 @@ def render_overview(episode: Episode, links: dict[str, str] | None = None) -> st
     if links:
         full = [v for k, v in links.items() if not k.startswith("type-along")]
         typed = [v for k, v in links.items() if k.startswith("type-along")]
-        parts += [":::{admonition} Follow along in the notebook", ":class: lesson-notebook", ""]
+        parts += [
+            ":::{admonition} Follow along in the notebook",
+            ":class: lesson-notebook",
+            "",
+        ]
         if typed:
             parts += [
                 "**Full notebook**, every cell filled in: " + " · ".join(full),
                 "",
                 "**Type-along notebook**, for the workshop: the cells the instructor live-codes are "
-                "empty but for a comment saying what to type. " + " · ".join(typed),
+                "empty but for a comment saying what to type. "
+                + " · ".join(typed),
             ]
         else:
             parts.append(" · ".join(full))
@@ -196,11 +249,17 @@ def render_keypoints(episode: Episode) -> str:
     )
 
 
-TYPE_ALONG = "type-along"  # the folder of the type-along notebooks (tools/notebooks.py)
+TYPE_ALONG = (
+    "type-along"  # the folder of the type-along notebooks (tools/notebooks.py)
+)
 
 
 def notebook_links(
-    episode: Episode, repository_url: str, branch: str, binderhub_url: str, colab_url: str,
+    episode: Episode,
+    repository_url: str,
+    branch: str,
+    binderhub_url: str,
+    colab_url: str,
     type_along: bool = True,
 ) -> dict[str, str]:
     """MyST links to the paired notebook (rendered page, Binder, Colab, download) and, when
@@ -215,7 +274,10 @@ def notebook_links(
             f"{binderhub_url.rstrip('/')}/v2/gh/{owner_repo}/{branch}"
             f"?urlpath={quote('lab/tree/' + nb, safe='')}"
         )
-        return binder, f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}"
+        return (
+            binder,
+            f"{colab_url.rstrip('/')}/github/{owner_repo}/blob/{branch}/{nb}",
+        )
 
     on_binder = episode.extra() is None
     nb = f"notebooks/{episode.slug}.ipynb"
@@ -235,8 +297,14 @@ def notebook_links(
             "type-along download": f"{{download}}`Download the type-along notebook <../{typed}>`",
         }
     if not on_binder:
-        links = {key: value for key, value in links.items() if not key.endswith("binder")}
-        links["not on binder"] = "not on Binder (it needs PyTorch: {doc}`Setup page </learners/setup>`)"
+        links = {
+            key: value
+            for key, value in links.items()
+            if not key.endswith("binder")
+        }
+        links["not on binder"] = (
+            "not on Binder (it needs PyTorch: {doc}`Setup page </learners/setup>`)"
+        )
     return links
 
 
@@ -244,7 +312,9 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def schedule_rows(episodes: list[Episode], setup_minutes: int = 0) -> list[tuple[str, Episode | None, int]]:
+def schedule_rows(
+    episodes: list[Episode], setup_minutes: int = 0
+) -> list[tuple[str, Episode | None, int]]:
     """``(start time, episode, minutes)`` rows; the last row (episode None) is the finish."""
     rows, elapsed = [], setup_minutes
     for episode in episodes:
@@ -262,7 +332,9 @@ def render_schedule(episodes: list[Episode]) -> str:
         "| Start | Episode | Teaching + exercises | Questions it answers |",
         "|:--|:--|:--|:--|",
     ]
-    rows = schedule_rows(core) + [("Optional", e, e.minutes) for e in episodes if e.optional]
+    rows = schedule_rows(core) + [
+        ("Optional", e, e.minutes) for e in episodes if e.optional
+    ]
     for start, episode, minutes in rows:
         if episode is None:
             teaching = sum(int(e.meta["teaching"]) for e in core)
@@ -282,10 +354,14 @@ def render_schedule(episodes: list[Episode]) -> str:
 
 def instructor_notes(body: str) -> list[str]:
     """The bodies of the ``instructor-note`` blocks in an episode, in order."""
-    return [m.group("body").strip("\n") for m in INSTRUCTOR_NOTE.finditer(body)]
+    return [
+        m.group("body").strip("\n") for m in INSTRUCTOR_NOTE.finditer(body)
+    ]
 
 
-def render_instructor_notes(episodes: list[Episode], live_code: dict[str, list[str]] | None = None) -> str:
+def render_instructor_notes(
+    episodes: list[Episode], live_code: dict[str, list[str]] | None = None
+) -> str:
     """MyST for the instructor-notes page: per episode, its timing, its notes and (from
     ``live_code``, slug -> the first comment lines of the notebook's live-code cells) what to
     live-code."""
@@ -300,7 +376,14 @@ def render_instructor_notes(episodes: list[Episode], live_code: dict[str, list[s
         ]
         notes = instructor_notes(episode.body)
         for note in notes:
-            out += [":::{admonition} Note", ":class: instructor-note", "", note, ":::", ""]
+            out += [
+                ":::{admonition} Note",
+                ":class: instructor-note",
+                "",
+                note,
+                ":::",
+                "",
+            ]
         if not notes:
             out += ["No instructor notes yet.", ""]
         if live_code is not None:
@@ -308,10 +391,16 @@ def render_instructor_notes(episodes: list[Episode], live_code: dict[str, list[s
             if steps:
                 out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb` (tag `live-code`; "
                         "learners type them into the type-along notebook):", ""]  # fmt: skip
-                out += [f"{i}. {_comment_text(step)}" for i, step in enumerate(steps, start=1)]
+                out += [
+                    f"{i}. {_comment_text(step)}"
+                    for i, step in enumerate(steps, start=1)
+                ]
                 out.append("")
             else:
-                out += ["No cells of the notebook are tagged `live-code` yet.", ""]
+                out += [
+                    "No cells of the notebook are tagged `live-code` yet.",
+                    "",
+                ]
     return "\n".join(out)
 
 
@@ -319,7 +408,9 @@ def _comment_text(line: str) -> str:
     """A live-code cell's first line as inline code, exactly as learners see it (a code span
     needs no escaping; a longer backtick fence holds any backticks in the comment)."""
     text = line.strip()
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    fence = "`" * (
+        max((len(run) for run in re.findall(r"`+", text)), default=0) + 1
+    )
     return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
@@ -343,17 +434,25 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
     try:
         variants = yaml.safe_load(text) or []
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"lesson-variants: not valid YAML: {exc}") from exc
+        raise FrontMatterError(
+            f"lesson-variants: not valid YAML: {exc}"
+        ) from exc
     parsed = []
     for variant in variants:
         title, budget = variant.get("title"), variant.get("budget")
         if not title or not isinstance(budget, int):
-            raise FrontMatterError(f"lesson-variants: each variant needs a title and a budget in minutes: {variant}")
+            raise FrontMatterError(
+                f"lesson-variants: each variant needs a title and a budget in minutes: {variant}"
+            )
         rows, elapsed, days, planned = [], 0, [], set()
 
         def end_day():
             if elapsed > budget:
-                day = f" (day {len(days) + 1})" if days or "next day" in (variant.get("plan") or []) else ""
+                day = (
+                    f" (day {len(days) + 1})"
+                    if days or "next day" in (variant.get("plan") or [])
+                    else ""
+                )
                 raise FrontMatterError(
                     f"lesson-variants: {title}: the plan{day} takes {elapsed} min, over its budget of {budget} min "
                     "(the episodes' minutes come from their front matter: re-plan this variant)"
@@ -363,7 +462,9 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
         for item in variant.get("plan") or []:
             match = VARIANT_ITEM.match(str(item).strip())
             if not match:
-                raise FrontMatterError(f"lesson-variants: {title}: cannot read plan item {item!r}")
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: cannot read plan item {item!r}"
+                )
             if match.group("day"):
                 end_day()
                 elapsed = 0
@@ -371,23 +472,49 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                 continue
             if match.group("minutes"):
                 minutes = int(match.group("minutes"))
-                rows.append((clock(elapsed), None, match.group("label") or "Break", minutes))
+                rows.append(
+                    (
+                        clock(elapsed),
+                        None,
+                        match.group("label") or "Break",
+                        minutes,
+                    )
+                )
             else:
                 episode = by_number.get(match.group("episode"))
                 if episode is None:
-                    raise FrontMatterError(f"lesson-variants: {title}: there is no episode {match.group('episode')}")
+                    raise FrontMatterError(
+                        f"lesson-variants: {title}: there is no episode {match.group('episode')}"
+                    )
                 planned.add(episode.number)
                 full = match.group("part") == "full"
-                minutes = episode.minutes if full else int(episode.meta["teaching"])
-                rows.append((clock(elapsed), episode, "" if full else "teaching only", minutes))
+                minutes = (
+                    episode.minutes if full else int(episode.meta["teaching"])
+                )
+                rows.append(
+                    (
+                        clock(elapsed),
+                        episode,
+                        "" if full else "teaching only",
+                        minutes,
+                    )
+                )
             elapsed += minutes
         end_day()
         covers = variant.get("covers")
         if covers not in (None, "all"):
-            raise FrontMatterError(f"lesson-variants: {title}: 'covers' can only be 'all', not {covers!r}")
-        missing = [f"{e.number:02d}" for e in episodes if e.number not in planned and not e.optional]
+            raise FrontMatterError(
+                f"lesson-variants: {title}: 'covers' can only be 'all', not {covers!r}"
+            )
+        missing = [
+            f"{e.number:02d}"
+            for e in episodes
+            if e.number not in planned and not e.optional
+        ]
         if covers == "all" and missing:
-            raise FrontMatterError(f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}")
+            raise FrontMatterError(
+                f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}"
+            )
         parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
                        "note": variant.get("note", ""), "left_out": missing})  # fmt: skip
     return parsed
@@ -421,8 +548,13 @@ def render_variants(episodes: list[Episode], text: str) -> str:
                 suffix = f" ({label})" if label else ""
                 if episode.optional:
                     suffix += " (optional extension)"
-                out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |")
-        out += [f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |", ""]
+                out.append(
+                    f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |"
+                )
+        out += [
+            f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -440,7 +572,9 @@ def challenges(body: str) -> list[Challenge]:
     for i, match in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
         block = body[match.end() : end]
-        label = LABEL.search(block.split("\n\n", 1)[0] if block.startswith("\n:") else "")
+        label = LABEL.search(
+            block.split("\n\n", 1)[0] if block.startswith("\n:") else ""
+        )
         minutes = MINUTES.search(match.group("title"))
         found.append(
             Challenge(
@@ -472,7 +606,9 @@ def render_challenge_minutes(body: str) -> str:
         title = match.group("title")[: minutes.start()].rstrip()
         out.append(f"{match.group('fence')}{{exercise}} {title}")
         i += 1
-        while i < len(lines) and OPTION_LINE.match(lines[i]):  # keep ":label:" etc. first
+        while i < len(lines) and OPTION_LINE.match(
+            lines[i]
+        ):  # keep ":label:" etc. first
             out.append(lines[i])
             i += 1
         out += ["", f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`", ""]

@@ -49,7 +49,9 @@ def export(group: str, root: Path = ROOT) -> str:
     """The hashed requirements text for one dependency group, from uv.lock alone."""
     cmd = [uv(), "export", "--frozen", "--no-emit-project", "--no-default-groups", "--group", group,
            "--format", "requirements-txt", "--quiet", "--no-header"]  # fmt: skip
-    body = subprocess.run(cmd, cwd=root, check=True, capture_output=True, text=True).stdout
+    body = subprocess.run(
+        cmd, cwd=root, check=True, capture_output=True, text=True
+    ).stdout
     header = (
         f"# The lesson's '{group}' packages for Linux, macOS (Apple silicon) and Windows, every\n"
         "# supported Python, each with its hashes. Generated from uv.lock by `make lock`\n"
@@ -71,9 +73,15 @@ NOT_EPISODE_EXTRAS = ("colab",)
 def extras(root: Path = ROOT) -> dict[str, list[str]]:
     """The extras that an episode needs beyond the lesson's environment (pyproject.toml's
     [project.optional-dependencies], but "colab"): name -> pinned requirements."""
-    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads(
+        (root / "pyproject.toml").read_text(encoding="utf-8")
+    )
     optional = config["project"].get("optional-dependencies", {})
-    return {name: pins for name, pins in optional.items() if name not in NOT_EPISODE_EXTRAS}
+    return {
+        name: pins
+        for name, pins in optional.items()
+        if name not in NOT_EPISODE_EXTRAS
+    }
 
 
 def extra_file(name: str, root: Path = ROOT) -> Path:
@@ -86,7 +94,9 @@ def pins(text: str) -> dict[str, set[str]]:
     for line in text.splitlines():
         match = PIN.match(line)
         if match:
-            found.setdefault(re.sub(r"[-_.]+", "-", match.group(1)).lower(), set()).add(match.group(2))
+            found.setdefault(
+                re.sub(r"[-_.]+", "-", match.group(1)).lower(), set()
+            ).add(match.group(2))
     return found
 
 
@@ -108,7 +118,9 @@ def compile_extra(name: str, root: Path = ROOT) -> str:
     from tools import pythons
 
     requirements = extras(root)[name]
-    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads(
+        (root / "pyproject.toml").read_text(encoding="utf-8")
+    )
     constraints = "\n".join(
         f"{package}=={version}" for package, versions in pins(export("authors", root)).items()
         if len(versions) == 1 for version in versions
@@ -120,8 +132,14 @@ def compile_extra(name: str, root: Path = ROOT) -> str:
         cmd = [uv(), "pip", "compile", str(wanted), "-c", str(fixed), "--universal", "--quiet",
                "--python-version", pythons.supported(root)[0], "--no-header", "--no-annotate",
                "--exclude-newer", config["tool"]["uv"]["exclude-newer"]]  # fmt: skip
-        body = subprocess.run(cmd, cwd=root, check=True, capture_output=True, text=True).stdout
-    kept = [line for line in body.splitlines() if line.strip() and not CUDA_ONLY.match(line)]
+        body = subprocess.run(
+            cmd, cwd=root, check=True, capture_output=True, text=True
+        ).stdout
+    kept = [
+        line
+        for line in body.splitlines()
+        if line.strip() and not CUDA_ONLY.match(line)
+    ]
     return extra_header(name, requirements) + "\n".join(kept) + "\n"
 
 
@@ -137,24 +155,42 @@ def extra_problems(root: Path = ROOT) -> list[str]:
             continue
         text = path.read_text(encoding="utf-8")
         if not text.startswith(extra_header(name, requirements)):
-            problems.append(f"{path.name} was not written for pyproject.toml's '{name}' extra: run `make lock`")
+            problems.append(
+                f"{path.name} was not written for pyproject.toml's '{name}' extra: run `make lock`"
+            )
         for package, versions in pins(text).items():
             if package in locked and versions != locked[package]:
-                problems.append(f"{path.name} pins {package} {sorted(versions)}, uv.lock {sorted(locked[package])}: run `make lock`")
+                problems.append(
+                    f"{path.name} pins {package} {sorted(versions)}, uv.lock {sorted(locked[package])}: run `make lock`"
+                )
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only check that everything is current")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that everything is current",
+    )
     args = parser.parse_args(argv)
     if args.check:
-        stale = subprocess.run([uv(), "lock", "--check", "--offline", "--quiet"], cwd=ROOT).returncode != 0
+        stale = (
+            subprocess.run(
+                [uv(), "lock", "--check", "--offline", "--quiet"], cwd=ROOT
+            ).returncode
+            != 0
+        )
         if stale:
             print("uv.lock does not match pyproject.toml: run `make lock`.")
         for name, group in EXPORTS.items():
             if (ROOT / name).read_text(encoding="utf-8") != export(group):
-                print(f"{name} is not the current export of uv.lock: run `make lock`.")
+                print(
+                    f"{name} is not the current export of uv.lock: run `make lock`."
+                )
                 stale = True
         for problem in extra_problems():
             print(problem)

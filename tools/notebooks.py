@@ -30,8 +30,20 @@ import time
 from pathlib import Path
 
 from tools import config
-from tools.config import GOING_FURTHER, GPU, LIVE_CODE, PLUMBING, PLUMBING_SHOWN, REMOVE_CELL, STATS_PAGE, TYPE_ALONG_NOTE  # noqa: F401
-from tools.config import SETUP as SETUP_TAG
+
+# The cell tags and folders this module and the lesson checks use (tools/config.py).
+SETUP_TAG, LIVE_CODE, GOING_FURTHER, GPU = (
+    config.SETUP,
+    config.LIVE_CODE,
+    config.GOING_FURTHER,
+    config.GPU,
+)
+PLUMBING, PLUMBING_SHOWN, REMOVE_CELL = (
+    config.PLUMBING,
+    config.PLUMBING_SHOWN,
+    config.REMOVE_CELL,
+)
+TYPE_ALONG_NOTE, STATS_PAGE = config.TYPE_ALONG_NOTE, config.STATS_PAGE
 
 ROOT = config.ROOT
 NOTEBOOKS = ROOT / config.NOTEBOOKS
@@ -39,7 +51,11 @@ NOTEBOOKS = ROOT / config.NOTEBOOKS
 # shows the title and a "Show code" link (it ignores JupyterLab's `jupyter.source_hidden`).
 PLUMBING_TITLE = "# @title For the lesson's pages (glue, claims): run it, no need to read it"
 BUDGET = config.NOTEBOOK_BUDGET
-BUDGET_LABELS = {"wall_s": ("wall time", "s"), "peak_mb": ("peak memory", "MB"), "cell_s": ("slowest cell", "s")}
+BUDGET_LABELS = {
+    "wall_s": ("wall time", "s"),
+    "peak_mb": ("peak memory", "MB"),
+    "cell_s": ("slowest cell", "s"),
+}
 #: The markers of the notebooks' time and memory table (``benchmark --record``) on the
 #: statistics page; ``record_table`` writes between them, ``recorded_rows`` reads back.
 NOTEBOOK_MARKERS = ("<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
@@ -64,14 +80,18 @@ def extra_of_path(path: Path) -> str | None:
     return extra_of(json.loads(path.read_text(encoding="utf-8")))
 
 
-def lesson_notebooks(root: Path = ROOT, extras: bool | None = None) -> list[Path]:
+def lesson_notebooks(
+    root: Path = ROOT, extras: bool | None = None
+) -> list[Path]:
     """The episodes' notebooks (``notebooks/NN-slug.ipynb``): all of them, or only those
     without an extra (``extras=False``: what the lesson's environment runs) or with one
     (``extras=True``: e.g. episode 09, which needs PyTorch)."""
     paths = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     if extras is None:
         return paths
-    return [path for path in paths if (extra_of_path(path) is not None) == extras]
+    return [
+        path for path in paths if (extra_of_path(path) is not None) == extras
+    ]
 
 
 def kernel_for(path: Path) -> str:
@@ -88,11 +108,27 @@ def kernel_for(path: Path) -> str:
     specs = venv / "share" / "jupyter"
     kernel = specs / "kernels" / name / "kernel.json"
     kernel.parent.mkdir(parents=True, exist_ok=True)
-    argv = [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel.write_text(json.dumps({"argv": argv, "display_name": f"Python ({extra})", "language": "python"}))
+    argv = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+    ]
+    kernel.write_text(
+        json.dumps(
+            {
+                "argv": argv,
+                "display_name": f"Python ({extra})",
+                "language": "python",
+            }
+        )
+    )
     paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
     if str(specs) not in paths:
-        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(specs), *filter(None, paths)])
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            [str(specs), *filter(None, paths)]
+        )
     return name
 
 
@@ -104,26 +140,28 @@ def kernel_for(path: Path) -> str:
 #: address (the Colab tests point it at this repository); ``make fork`` rewrites REPO.
 SETUP_CELL = """\
 # @title Set-up (checks this kernel; on Colab, installs the lesson first)
-import os, subprocess, sys
-from importlib.util import find_spec
+import importlib.util, os, subprocess, sys
+
 Stop = type("Stop", (Exception,), {{"_render_traceback_": lambda e: e.args}})
 REPO = "{repository}"
-if "google.colab" in sys.modules and not find_spec("lessonkit"):
+have = importlib.util.find_spec("lessonkit")
+if not have and "google.colab" in sys.modules:
     url = "git+" + os.environ.get("LESSON_REPOSITORY", REPO)
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", url]
     got = subprocess.run(pip, capture_output=True, text=True)
     if got.returncode:
         raise Stop(f"Could not install {{url}}:\\n{{got.stderr[-300:]}}")
-if not find_spec("lessonkit"):
+elif not have:
     raise Stop("No lessonkit here: choose the lesson's kernel (Setup page).")
-import lessonkit
-lessonkit.setup({arguments})"""
+importlib.import_module("lessonkit").setup({arguments})"""
 
 
-def setup_cell_source(root: Path = ROOT, extra: str | None = None, slug: str = "NN-slug") -> str:
+def setup_cell_source(
+    root: Path = ROOT, extra: str | None = None, slug: str = "NN-slug"
+) -> str:
     """The set-up cell of notebook ``slug``, which needs the optional dependencies ``extra``."""
     url, branch = repository_url(root)
-    arguments = f'"{slug}"' + (f', extra="{extra}"' if extra else "")
+    arguments = f'"{slug}"' + (f', "{extra}"' if extra else "")
     return SETUP_CELL.format(repository=f"{url}@{branch}", arguments=arguments)
 
 
@@ -223,7 +261,9 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
         if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
             cell["source"] = _source(cell).split("\n", 1)[0]
     first = out["cells"][0] if out["cells"] else None
-    title = 1 if first is not None and first.get("cell_type") == "markdown" else 0
+    title = (
+        1 if first is not None and first.get("cell_type") == "markdown" else 0
+    )
     prefix = str(first.get("id", "nb"))[:2] if first is not None else "nb"
     note = {
         "cell_type": "markdown",
@@ -251,16 +291,31 @@ def fill_type_along(typed, full):
 
     sources = {cell.get("id"): _source(cell) for cell in full["cells"]}
     out = copy.deepcopy(typed)
-    out["cells"] = [c for c in out["cells"] if TYPE_ALONG_NOTE not in c.get("metadata", {}).get("tags", [])]
+    out["cells"] = [
+        c
+        for c in out["cells"]
+        if TYPE_ALONG_NOTE not in c.get("metadata", {}).get("tags", [])
+    ]
     for cell in out["cells"]:
         if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
             cell["source"] = sources.get(cell.get("id"), _source(cell))
     kept = {cell.get("id") for cell in out["cells"]}
     cells, previous = list(out["cells"]), None
     for cell in full["cells"]:
-        if cell.get("id") not in kept:  # a plumbing cell: after its predecessor in the full notebook
-            at = 0 if previous is None else next(i for i, c in enumerate(cells) if c.get("id") == previous) + 1
-            cells.insert(at, strip_outputs({"cells": [copy.deepcopy(cell)]})["cells"][0])
+        if (
+            cell.get("id") not in kept
+        ):  # a plumbing cell: after its predecessor in the full notebook
+            at = (
+                0
+                if previous is None
+                else next(
+                    i for i, c in enumerate(cells) if c.get("id") == previous
+                )
+                + 1
+            )
+            cells.insert(
+                at, strip_outputs({"cells": [copy.deepcopy(cell)]})["cells"][0]
+            )
         previous = cell.get("id")
     out["cells"] = cells
     return out
@@ -294,7 +349,9 @@ def write_type_along(path: Path) -> Path:
 
 
 def _shown(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    return (
+        str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    )
 
 
 def notebook_paths(names: list[str]) -> list[Path]:
@@ -310,18 +367,29 @@ def put_setup_cell(nb, path: Path) -> None:
     import nbformat
 
     source = setup_cell_source(extra=extra_of(nb), slug=path.stem)
-    existing = [i for i, c in enumerate(nb.cells) if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+    existing = [
+        i
+        for i, c in enumerate(nb.cells)
+        if SETUP_TAG in c.get("metadata", {}).get("tags", [])
+    ]
     old = nb.cells[existing[0]] if existing else None
     for index in reversed(existing):
         del nb.cells[index]
     # Collapsed in JupyterLab (source_hidden) and Colab (a form, titled by its first line);
     # folded away on the site (hide-input): learners run it, few need to read it.
-    metadata = {"tags": [SETUP_TAG, "hide-input"], "jupyter": {"source_hidden": True}, "cellView": "form"}
+    metadata = {
+        "tags": [SETUP_TAG, "hide-input"],
+        "jupyter": {"source_hidden": True},
+        "cellView": "form",
+    }
     setup = nbformat.v4.new_code_cell(source, metadata=metadata)
     if old is not None:
         setup["id"] = old.get("id", setup["id"])
         if "".join(old.get("source", "")) == source:
-            setup["outputs"], setup["execution_count"] = old.get("outputs", []), old.get("execution_count")
+            setup["outputs"], setup["execution_count"] = (
+                old.get("outputs", []),
+                old.get("execution_count"),
+            )
     title = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(title, setup)
     give_ids(nb, path.stem[:2])
@@ -363,18 +431,32 @@ def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     put_setup_cell(nb, path)
     tidy(nb)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(nb, timeout=600, kernel_name=kernel_for(path), record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name=kernel_for(path),
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     nb.metadata.pop("widgets", None)
     stderr = [
-        (i, o.get("text", "")[:200]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
-        for o in c.get("outputs", []) if o.get("name") == "stderr"
+        (i, o.get("text", "")[:200])
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("name") == "stderr"
     ]
     nbformat.write(nb, path)
     if stderr:
-        raise SystemExit(f"{path.name}: cells wrote to stderr (fix the cause): {stderr}")
+        raise SystemExit(
+            f"{path.name}: cells wrote to stderr (fix the cause): {stderr}"
+        )
     print(f"refreshed {path.relative_to(ROOT)}")
 
 
@@ -384,23 +466,38 @@ def cell_seconds(cell) -> float:
     from datetime import datetime
 
     timing = cell.get("metadata", {}).get("execution", {})
-    began, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    began, ended = (
+        timing.get("iopub.execute_input"),
+        timing.get("shell.execute_reply"),
+    )
     if not (began and ended):
         return 0.0
-    return (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(began.rstrip("Z"))).total_seconds()
+    return (
+        datetime.fromisoformat(ended.rstrip("Z"))
+        - datetime.fromisoformat(began.rstrip("Z"))
+    ).total_seconds()
 
 
-def record_table(markers: tuple[str, str], table: str, root: Path = ROOT) -> None:
+def record_table(
+    markers: tuple[str, str], table: str, root: Path = ROOT
+) -> None:
     """Write ``table`` between the two ``markers`` of the statistics page, replacing what was
     there."""
     page = root / STATS_PAGE
     text = page.read_text(encoding="utf-8")
-    start, end = text.index(markers[0]) + len(markers[0]), text.index(markers[1])
-    page.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    start, end = (
+        text.index(markers[0]) + len(markers[0]),
+        text.index(markers[1]),
+    )
+    page.write_text(
+        text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8"
+    )
     print(f"wrote the table in {STATS_PAGE}")
 
 
-def recorded_rows(markers: tuple[str, str], columns: int, root: Path = ROOT) -> dict[str, list[str]] | None:
+def recorded_rows(
+    markers: tuple[str, str], columns: int, root: Path = ROOT
+) -> dict[str, list[str]] | None:
     """The rows of ``columns`` cells of the Markdown table between ``markers`` on the
     statistics page, by their first cell (a notebook's file name); None when a marker is
     missing."""
@@ -422,15 +519,25 @@ def _run_one(path: Path) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name=kernel_for(path), record_timing=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name=kernel_for(path),
+        record_timing=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     wall = time.perf_counter() - start
     slowest = max((cell_seconds(cell) for cell in nb.cells), default=0.0)
     # The kernel is a child process that has exited: ru_maxrss is its peak (kB on Linux).
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"notebook": path.name, "wall_s": wall, "peak_mb": peak_mb, "cell_s": slowest}
+    return {
+        "notebook": path.name,
+        "wall_s": wall,
+        "peak_mb": peak_mb,
+        "cell_s": slowest,
+    }
 
 
 def over_budget(measured: dict[str, float]) -> list[str]:
@@ -440,7 +547,9 @@ def over_budget(measured: dict[str, float]) -> list[str]:
     for key, limit in BUDGET.items():
         label, unit = BUDGET_LABELS[key]
         if measured[key] >= limit:
-            over.append(f"{label} {measured[key]:g} {unit} (budget: under {limit:g} {unit})")
+            over.append(
+                f"{label} {measured[key]:g} {unit} (budget: under {limit:g} {unit})"
+            )
     return over
 
 
@@ -458,10 +567,13 @@ def machine() -> str:
 
 def notebook_table(rows: list[dict], repeat: int = 5) -> str:
     """The statistics page's table of ``benchmark``'s measurements."""
-    from datetime import date
     import platform
+    from datetime import date
 
-    budget = ", ".join(f"{BUDGET_LABELS[key][0]} under {limit:g} {BUDGET_LABELS[key][1]}" for key, limit in BUDGET.items())
+    budget = ", ".join(
+        f"{BUDGET_LABELS[key][0]} under {limit:g} {BUDGET_LABELS[key][1]}"
+        for key, limit in BUDGET.items()
+    )
     lines = [
         f"Measured {date.today().isoformat()} on {machine()}, Python {platform.python_version()}: each "
         f"notebook {repeat} times in a fresh kernel, one run at a time; the median of each measure. "
@@ -483,8 +595,10 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
     vary by a quarter or more.)"""
     import statistics
 
-    print(f"Budget per notebook: under {BUDGET['wall_s']:.0f} s, under {BUDGET['peak_mb']:.0f} MB "
-          f"peak, no cell over {BUDGET['cell_s']:.0f} s. Machine: {machine()}.\n")
+    print(
+        f"Budget per notebook: under {BUDGET['wall_s']:.0f} s, under {BUDGET['peak_mb']:.0f} MB "
+        f"peak, no cell over {BUDGET['cell_s']:.0f} s. Machine: {machine()}.\n"
+    )
     header = f"{'notebook':<40} {'wall (s)':>9} {'peak (MB)':>10} {'slowest cell (s)':>17}  within budget"
     print(header)
     print("-" * len(header))
@@ -493,38 +607,104 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
         runs = []
         for _ in range(repeat):
             # One fresh process per run, so that peak memory is that notebook's alone.
-            out = subprocess.run([sys.executable, "-m", "tools.notebooks", "_measure", str(path)], check=True,
-                                 capture_output=True, text=True, cwd=ROOT)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "tools.notebooks",
+                    "_measure",
+                    str(path),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        row = {"notebook": runs[0]["notebook"],
-               **{key: statistics.median(run[key] for run in runs) for key in ("wall_s", "peak_mb", "cell_s")}}
+        row = {
+            "notebook": runs[0]["notebook"],
+            **{
+                key: statistics.median(run[key] for run in runs)
+                for key in ("wall_s", "peak_mb", "cell_s")
+            },
+        }
         # Judged as shown (and as recorded): 19.96 s is "20.0", over budget.
-        row.update(wall_s=round(row["wall_s"], 1), peak_mb=round(row["peak_mb"]), cell_s=round(row["cell_s"], 1))
+        row.update(
+            wall_s=round(row["wall_s"], 1),
+            peak_mb=round(row["peak_mb"]),
+            cell_s=round(row["cell_s"], 1),
+        )
         rows.append(row)
-        print(f"{row['notebook']:<40} {row['wall_s']:>9.1f} {row['peak_mb']:>10.0f} "
-              f"{row['cell_s']:>17.1f}  {'NO' if over_budget(row) else 'yes'}")
-    print(f"\n{sum(not over_budget(row) for row in rows)} of {len(paths)} notebooks within budget "
-          f"(medians of {repeat} runs).")
+        print(
+            f"{row['notebook']:<40} {row['wall_s']:>9.1f} {row['peak_mb']:>10.0f} "
+            f"{row['cell_s']:>17.1f}  {'NO' if over_budget(row) else 'yes'}"
+        )
+    print(
+        f"\n{sum(not over_budget(row) for row in rows)} of {len(paths)} notebooks within budget "
+        f"(medians of {repeat} runs)."
+    )
     if record:
         record_table(NOTEBOOK_MARKERS, notebook_table(rows, repeat))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["refresh", "tidy", "type-along", "benchmark", "setup-cell", "setup", "list", "_measure"])
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command",
+        choices=[
+            "refresh",
+            "tidy",
+            "type-along",
+            "benchmark",
+            "setup-cell",
+            "setup",
+            "list",
+            "_measure",
+        ],
+    )
     parser.add_argument("notebooks", nargs="*")
-    parser.add_argument("--record", action="store_true", help=f"benchmark: store the table in {STATS_PAGE}")
-    parser.add_argument("--repeat", type=int, default=5, help="benchmark: runs per notebook (the table shows medians)")
-    parser.add_argument("--extras", action="store_true", help="list: only the notebooks that need an extra")
-    parser.add_argument("--no-extras", action="store_true", help="list: only the notebooks that need none")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"benchmark: store the table in {STATS_PAGE}",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="benchmark: runs per notebook (the table shows medians)",
+    )
+    parser.add_argument(
+        "--extras",
+        action="store_true",
+        help="list: only the notebooks that need an extra",
+    )
+    parser.add_argument(
+        "--no-extras",
+        action="store_true",
+        help="list: only the notebooks that need none",
+    )
     args = parser.parse_args(argv)
-    if args.command == "setup-cell":  # a notebook's own, when named (it may add an extra)
+    if (
+        args.command == "setup-cell"
+    ):  # a notebook's own, when named (it may add an extra)
         path = Path(args.notebooks[0]) if args.notebooks else None
-        print(setup_cell_source(extra=extra_of_path(path), slug=path.stem) if path else setup_cell_source())
+        print(
+            setup_cell_source(extra=extra_of_path(path), slug=path.stem)
+            if path
+            else setup_cell_source()
+        )
     elif args.command == "list":
         extras = True if args.extras else False if args.no_extras else None
-        print(" ".join(_shown(path) for path in lesson_notebooks(ROOT, extras=extras)))
+        print(
+            " ".join(
+                _shown(path) for path in lesson_notebooks(ROOT, extras=extras)
+            )
+        )
     elif args.command == "setup":
         write_setup_cells(notebook_paths(args.notebooks))
     elif args.command == "refresh":
@@ -534,14 +714,22 @@ def main(argv: list[str] | None = None) -> int:
                 write_type_along(path)
     elif args.command == "tidy":
         for path in notebook_paths(args.notebooks):
-            print(f"{'tidied' if tidy_file(path) else 'unchanged'} {_shown(path)}")
-            if type_along_path(path).parent.is_dir():  # the lesson has type-along notebooks
+            print(
+                f"{'tidied' if tidy_file(path) else 'unchanged'} {_shown(path)}"
+            )
+            if type_along_path(
+                path
+            ).parent.is_dir():  # the lesson has type-along notebooks
                 write_type_along(path)
     elif args.command == "type-along":
         for path in notebook_paths(args.notebooks):
             print(f"wrote {_shown(write_type_along(path))}")
     elif args.command == "benchmark":
-        return benchmark(notebook_paths(args.notebooks), record=args.record, repeat=args.repeat)
+        return benchmark(
+            notebook_paths(args.notebooks),
+            record=args.record,
+            repeat=args.repeat,
+        )
     elif args.command == "_measure":
         print(json.dumps(_run_one(Path(args.notebooks[0]))))
     return 0

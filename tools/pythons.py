@@ -33,15 +33,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def supported(root: Path = ROOT) -> list[str]:
     """The minor versions that requires-python admits, e.g. ['3.11', '3.12', '3.13']."""
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    match = re.search(r'^requires-python\s*=\s*">=3\.(\d+)\s*,\s*<3\.(\d+)"', text, re.M)
+    match = re.search(
+        r'^requires-python\s*=\s*">=3\.(\d+)\s*,\s*<3\.(\d+)"', text, re.M
+    )
     if not match:
-        raise SystemExit('pyproject.toml: requires-python must read ">=3.X,<3.Y"')
+        raise SystemExit(
+            'pyproject.toml: requires-python must read ">=3.X,<3.Y"'
+        )
     low, high = int(match.group(1)), int(match.group(2))
     return [f"3.{minor}" for minor in range(low, high)]
 
 
 def spoken(versions: list[str]) -> str:
-    return ", ".join(versions[:-1]) + " and " + versions[-1] if len(versions) > 1 else versions[0]
+    return (
+        ", ".join(versions[:-1]) + " and " + versions[-1]
+        if len(versions) > 1
+        else versions[0]
+    )
 
 
 def check(python_name: str = "python3") -> int:
@@ -80,10 +88,20 @@ def candidates(version: str) -> list[str]:
     if on_path:
         found.append(on_path)
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    found += [str(p) for p in sorted((pyenv_root / "versions").glob(f"{version}.*/bin/python{version}"), reverse=True)]
+    found += [
+        str(p)
+        for p in sorted(
+            (pyenv_root / "versions").glob(f"{version}.*/bin/python{version}"),
+            reverse=True,
+        )
+    ]
     uv_path = uv()
     if uv_path:
-        out = subprocess.run([uv_path, "python", "find", "--no-project", version], capture_output=True, text=True)
+        out = subprocess.run(
+            [uv_path, "python", "find", "--no-project", version],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode == 0 and out.stdout.strip():
             found.append(out.stdout.strip())
     return found
@@ -92,13 +110,21 @@ def candidates(version: str) -> list[str]:
 def find(version: str) -> str:
     """Return a working interpreter for ``version``; fetch one with uv, or stop with the fix."""
     if version not in supported():
-        raise SystemExit(f"Python {version} is not one of the supported versions: {spoken(supported())}.")
+        raise SystemExit(
+            f"Python {version} is not one of the supported versions: {spoken(supported())}."
+        )
     for python in candidates(version):
         if _version_of(python) == version:
             return python
     uv_path = uv()
-    if uv_path:  # uv downloads a standalone Python where the machine may reach its host
-        fetched = subprocess.run([uv_path, "python", "install", version], capture_output=True, text=True)
+    if (
+        uv_path
+    ):  # uv downloads a standalone Python where the machine may reach its host
+        fetched = subprocess.run(
+            [uv_path, "python", "install", version],
+            capture_output=True,
+            text=True,
+        )
         if fetched.returncode == 0:
             for python in candidates(version):
                 if _version_of(python) == version:
@@ -112,7 +138,9 @@ def find(version: str) -> str:
     )
 
 
-def extra_environment(name: str, root: Path = ROOT, python: str | None = None) -> Path:
+def extra_environment(
+    name: str, root: Path = ROOT, python: str | None = None
+) -> Path:
     """``.venv-NAME``: the notebooks' environment synced from uv.lock (as on the other Pythons),
     then ``pip install -r requirements-NAME.txt`` as the Setup page tells learners. Built with
     ``python`` (default: this one); reused while uv.lock, the extra's file and the Python are
@@ -120,7 +148,9 @@ def extra_environment(name: str, root: Path = ROOT, python: str | None = None) -
     venv = root / f".venv-{name}"
     if Path(sys.prefix).resolve() == venv.resolve():  # called from inside it
         return venv
-    with _locked(root / f".venv-{name}.lock"):  # one builder at a time (parallel test workers)
+    with _locked(
+        root / f".venv-{name}.lock"
+    ):  # one builder at a time (parallel test workers)
         return _extra_environment(venv, name, root, python)
 
 
@@ -136,7 +166,9 @@ class _locked:
             import fcntl
 
             fcntl.flock(self.handle, fcntl.LOCK_EX)
-        except ImportError:  # Windows: the tests run one environment build at a time anyway
+        except (
+            ImportError
+        ):  # Windows: the tests run one environment build at a time anyway
             pass
         return self
 
@@ -144,7 +176,9 @@ class _locked:
         self.handle.close()
 
 
-def _extra_environment(venv: Path, name: str, root: Path, python: str | None) -> Path:
+def _extra_environment(
+    venv: Path, name: str, root: Path, python: str | None
+) -> Path:
     extra = root / f"requirements-{name}.txt"
     python = python or getattr(sys, "_base_executable", sys.executable)
     digest = hashlib.sha256()
@@ -152,10 +186,17 @@ def _extra_environment(venv: Path, name: str, root: Path, python: str | None) ->
         digest.update(path.read_bytes())
     digest.update(f"Python {_version_of(python)}".encode())
     stamp = venv / ".lesson-inputs"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest.hexdigest():
+    if (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == digest.hexdigest()
+    ):
         return venv
     shutil.rmtree(venv, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH")
+    }
     env.update(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
     steps = [
@@ -167,9 +208,18 @@ def _extra_environment(venv: Path, name: str, root: Path, python: str | None) ->
         [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--retries", "1", "-r", str(extra)],
     ]  # fmt: skip
     for step in steps:
-        done = subprocess.run(step, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(
+            step,
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         if done.returncode != 0:
-            raise SystemExit(f"Building {venv.name} failed at `{' '.join(step[:4])} ...`:\n{done.stderr[-3000:]}")
+            raise SystemExit(
+                f"Building {venv.name} failed at `{' '.join(step[:4])} ...`:\n{done.stderr[-3000:]}"
+            )
     stamp.write_text(digest.hexdigest(), encoding="utf-8")
     return venv
 
@@ -196,12 +246,18 @@ def python_environment(version: str, root: Path = ROOT) -> Path:
     synced by uv from uv.lock exactly (quick when current)."""
     python = find(version)
     venv = root / f".venv-py{version}"
-    env = learner_env(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
+    env = learner_env(
+        UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never"
+    )
     cmd = [uv() or "uv", "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
            "--group", "notebooks", "--group", "test"]  # fmt: skip
-    done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    done = subprocess.run(
+        cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800
+    )
     if done.returncode != 0:
-        raise SystemExit(f"uv sync for Python {version} failed:\n{done.stderr[-4000:]}")
+        raise SystemExit(
+            f"uv sync for Python {version} failed:\n{done.stderr[-4000:]}"
+        )
     return venv
 
 
@@ -210,19 +266,33 @@ def nbval_others(pytest_args: list[str], root: Path = ROOT) -> int:
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
     others = [version for version in supported(root) if version != here]
     if not others:
-        raise SystemExit("only one Python is supported: there is no other Python to compare with")
+        raise SystemExit(
+            "only one Python is supported: there is no other Python to compare with"
+        )
     failed = []
     for version in others:
         venv = python_environment(version, root)
         if version == supported(root)[-1]:
-            env = learner_env(OMP_NUM_THREADS="2", PYTHONHASHSEED="12345", CI="true", CIRCLECI="true")
+            env = learner_env(
+                OMP_NUM_THREADS="2",
+                PYTHONHASHSEED="12345",
+                CI="true",
+                CIRCLECI="true",
+            )
         else:
             env = learner_env()
         env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
                    LESSON_STRICT="1")  # fmt: skip
         print(f"nbval on Python {version} ({venv.name}{', 2 threads, CI variables' if 'CI' in env else ''})",
               flush=True)  # fmt: skip
-        cmd = [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args]
+        cmd = [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            *pytest_args,
+        ]
         if subprocess.run(cmd, cwd=root, env=env).returncode != 0:
             failed.append(version)
     if failed:

@@ -38,7 +38,10 @@ from pathlib import Path
 from tools import config, notebooks
 
 RECORD = Path("instructors") / "seed-sweep.json"
-MARKERS = ("<!-- seed-sweep: start (python -m tools.seeds writes this section) -->", "<!-- seed-sweep: end -->")
+MARKERS = (
+    "<!-- seed-sweep: start (python -m tools.seeds writes this section) -->",
+    "<!-- seed-sweep: end -->",
+)
 
 
 def fingerprint(path: Path, root: Path = config.ROOT) -> str:
@@ -49,7 +52,9 @@ def fingerprint(path: Path, root: Path = config.ROOT) -> str:
     nb = nbformat.read(path, as_version=4)
     digest = hashlib.sha256()
     for cell in nb.cells:
-        if cell.cell_type == "code" and config.SETUP not in cell.metadata.get("tags", []):
+        if cell.cell_type == "code" and config.SETUP not in cell.metadata.get(
+            "tags", []
+        ):
             digest.update(cell.source.encode() + b"\0")
     digest.update(_pins_text(root).encode())
     digest.update((root / "data" / "SHA256SUMS").read_bytes())
@@ -59,18 +64,36 @@ def fingerprint(path: Path, root: Path = config.ROOT) -> str:
 def _pins_text(root: Path) -> str:
     import tomllib
 
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads(
+        (root / "pyproject.toml").read_text(encoding="utf-8")
+    )["project"]
     return "\n".join(sorted(project["dependencies"]))
 
 
 def fresh_seed(root: Path = config.ROOT) -> int:
     """A seed outside the sweep's, different for every commit (the tests' learner run)."""
-    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
-    text = done.stdout.strip() if done.returncode == 0 else date.today().isoformat()
-    return len(config.SWEEP_SEEDS) + int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 100_000
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
+    )
+    text = (
+        done.stdout.strip()
+        if done.returncode == 0
+        else date.today().isoformat()
+    )
+    return (
+        len(config.SWEEP_SEEDS)
+        + int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % 100_000
+    )
 
 
-def run_notebook(path: Path, seed: int, *, strict: bool, claims: Path | None = None, cwd: Path | None = None):
+def run_notebook(
+    path: Path,
+    seed: int,
+    *,
+    strict: bool,
+    claims: Path | None = None,
+    cwd: Path | None = None,
+):
     """Execute a notebook (not in place) at ``seed``, in a kernel of its environment, as a
     learner (``strict=False``: claims that do not hold print a line) or as the tests
     (``strict=True``: they raise). Returns None, or the error of the cell that stopped it."""
@@ -79,8 +102,13 @@ def run_notebook(path: Path, seed: int, *, strict: bool, claims: Path | None = N
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    saved = {key: os.environ.get(key) for key in ("LESSON_SEED", "LESSON_STRICT", "LESSON_CLAIMS")}
-    os.environ.update(LESSON_SEED=str(seed), LESSON_STRICT="1" if strict else "0")
+    saved = {
+        key: os.environ.get(key)
+        for key in ("LESSON_SEED", "LESSON_STRICT", "LESSON_CLAIMS")
+    }
+    os.environ.update(
+        LESSON_SEED=str(seed), LESSON_STRICT="1" if strict else "0"
+    )
     if claims is not None:
         os.environ["LESSON_CLAIMS"] = str(claims)
     else:
@@ -105,8 +133,14 @@ def _sweep_one(path: Path, seed: int, folder: Path) -> dict:
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "tools.seeds", "_run", str(path), str(seed), str(claims)],
                           cwd=config.ROOT, capture_output=True, text=True)  # fmt: skip
-    error = None if done.returncode == 0 else (done.stdout + done.stderr)[-2000:]
-    entries = [json.loads(line) for line in claims.read_text().splitlines()] if claims.is_file() else []
+    error = (
+        None if done.returncode == 0 else (done.stdout + done.stderr)[-2000:]
+    )
+    entries = (
+        [json.loads(line) for line in claims.read_text().splitlines()]
+        if claims.is_file()
+        else []
+    )
     return {"notebook": path.name, "seed": seed, "error": error, "claims": entries,
             "seconds": time.perf_counter() - start}  # fmt: skip
 
@@ -119,13 +153,19 @@ def summarise(path: Path, runs: list[dict], root: Path = config.ROOT) -> dict:
     for run in sorted(runs, key=lambda r: r["seed"]):
         outcome: dict[str, bool] = {}
         for entry in run["claims"]:
-            outcome[entry["claim"]] = outcome.get(entry["claim"], True) and entry["held"]
+            outcome[entry["claim"]] = (
+                outcome.get(entry["claim"], True) and entry["held"]
+            )
         for claim, ok in outcome.items():
             if claim not in held:
                 held[claim] = 0
                 order.append(claim)
             held[claim] += ok
-    stopped = [f"seed {run['seed']}: {run['error'].strip().splitlines()[-1]}" for run in runs if run["error"]]
+    stopped = [
+        f"seed {run['seed']}: {run['error'].strip().splitlines()[-1]}"
+        for run in runs
+        if run["error"]
+    ]
     return {
         "fingerprint": fingerprint(path, root),
         "date": date.today().isoformat(),
@@ -135,13 +175,17 @@ def summarise(path: Path, runs: list[dict], root: Path = config.ROOT) -> dict:
         "reached_end": len(runs) - len(stopped),
         "stopped": stopped,
         "claims": {claim: held[claim] for claim in order},
-        "seconds_per_run": round(sum(run["seconds"] for run in runs) / max(len(runs), 1), 1),
+        "seconds_per_run": round(
+            sum(run["seconds"] for run in runs) / max(len(runs), 1), 1
+        ),
     }
 
 
 def load(root: Path = config.ROOT) -> dict:
     path = root / RECORD
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return (
+        json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    )
 
 
 def render(record: dict) -> str:
@@ -188,10 +232,14 @@ def problems(root: Path = config.ROOT) -> list[str]:
             found.append(f"{RECORD}: no seed sweep for {path.name}: {fix}")
             continue
         if entry["fingerprint"] != fingerprint(path, root):
-            found.append(f"{RECORD}: the sweep of {path.name} is older than its code: {fix}")
+            found.append(
+                f"{RECORD}: the sweep of {path.name} is older than its code: {fix}"
+            )
             continue
         if entry["seeds"] != list(config.SWEEP_SEEDS):
-            found.append(f"{RECORD}: {path.name} was swept at seeds {entry['seeds']}, not {list(config.SWEEP_SEEDS)}: {fix} ALL=1")
+            found.append(
+                f"{RECORD}: {path.name} was swept at seeds {entry['seeds']}, not {list(config.SWEEP_SEEDS)}: {fix} ALL=1"
+            )
         for stop in entry["stopped"]:
             found.append(f"notebooks/{path.name} stopped at {stop}")
         n = len(entry["seeds"])
@@ -200,9 +248,13 @@ def problems(root: Path = config.ROOT) -> list[str]:
                 found.append(f"notebooks/{path.name}: claim held at {count} of {n} seeds: {claim!r}; state it about "
                              "the distribution, computed over repeats in the notebook, so that it holds at every seed")  # fmt: skip
         if not entry["claims"]:
-            found.append(f"notebooks/{path.name} states no claim (lessonkit.claim)")
+            found.append(
+                f"notebooks/{path.name} states no claim (lessonkit.claim)"
+            )
     for name in sorted(set(record) - {path.name for path in paths}):
-        found.append(f"{RECORD}: a record for {name}, which is not in notebooks/: {fix}")
+        found.append(
+            f"{RECORD}: a record for {name}, which is not in notebooks/: {fix}"
+        )
     page = (root / config.STATS_PAGE).read_text(encoding="utf-8")
     if MARKERS[0] not in page or render(record) not in page:
         found.append(f"{config.STATS_PAGE} does not show {RECORD}: {fix}")
@@ -213,16 +265,28 @@ def sweep(paths: list[Path], jobs: int = 2, root: Path = config.ROOT) -> dict:
     record = load(root)
     with tempfile.TemporaryDirectory(prefix="lesson-seeds-") as tmp:
         todo = [(path, seed) for path in paths for seed in config.SWEEP_SEEDS]
-        print(f"{len(todo)} runs ({len(paths)} notebooks x {len(config.SWEEP_SEEDS)} seeds), {jobs} at a time")
-        with ThreadPoolExecutor(max_workers=jobs) as pool:  # each run is a process of its own
-            runs = list(pool.map(lambda job: _sweep_one(*job, Path(tmp)), todo))
+        print(
+            f"{len(todo)} runs ({len(paths)} notebooks x {len(config.SWEEP_SEEDS)} seeds), {jobs} at a time"
+        )
+        with ThreadPoolExecutor(
+            max_workers=jobs
+        ) as pool:  # each run is a process of its own
+            runs = list(
+                pool.map(lambda job: _sweep_one(*job, Path(tmp)), todo)
+            )
     for path in paths:
         mine = [run for run in runs if run["notebook"] == path.name]
         record[path.name] = entry = summarise(path, mine, root)
         n = len(entry["seeds"])
-        short = [f"{count}/{n} {claim}" for claim, count in entry["claims"].items() if count < n]
-        print(f"{path.name}: {len(entry['claims'])} claims, {len(short)} below {n}/{n}; "
-              f"{entry['reached_end']}/{n} runs reached the end; {entry['seconds_per_run']} s per run")
+        short = [
+            f"{count}/{n} {claim}"
+            for claim, count in entry["claims"].items()
+            if count < n
+        ]
+        print(
+            f"{path.name}: {len(entry['claims'])} claims, {len(short)} below {n}/{n}; "
+            f"{entry['reached_end']}/{n} runs reached the end; {entry['seconds_per_run']} s per run"
+        )
         for line in short + entry["stopped"]:
             print(f"    {line}")
     write(record, root)
@@ -230,13 +294,28 @@ def sweep(paths: list[Path], jobs: int = 2, root: Path = config.ROOT) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", help="notebooks to sweep (default: those whose code changed)")
-    parser.add_argument("--all", action="store_true", help="sweep every notebook")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        help="notebooks to sweep (default: those whose code changed)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="sweep every notebook"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    if args.notebooks[:1] == ["_run"]:  # one run, in a process of its own (used by the sweep)
-        path, seed, claims = Path(args.notebooks[1]), int(args.notebooks[2]), Path(args.notebooks[3])
+    if args.notebooks[:1] == [
+        "_run"
+    ]:  # one run, in a process of its own (used by the sweep)
+        path, seed, claims = (
+            Path(args.notebooks[1]),
+            int(args.notebooks[2]),
+            Path(args.notebooks[3]),
+        )
         error = run_notebook(path, seed, strict=False, claims=claims)
         if error:
             print(error)

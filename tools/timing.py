@@ -56,9 +56,13 @@ RATES = {"words": 88.0, "live": 3.0, "shown": 7.0}
 SECTION_MINUTES = 1.0
 QUICK_CHECK_MINUTES = 2.0
 #: The rules the lesson check holds each episode to.
-TOLERANCE = 0.10           # declared teaching minutes within 10 % of the model's
-LONGEST_STRETCH = 15.0     # modelled minutes of core without a challenge or quick check
-SHOWN_PER_MINUTE = 2.5     # pre-filled core code shown, logical lines per teaching minute
+TOLERANCE = 0.10  # declared teaching minutes within 10 % of the model's
+LONGEST_STRETCH = (
+    15.0  # modelled minutes of core without a challenge or quick check
+)
+SHOWN_PER_MINUTE = (
+    2.5  # pre-filled core code shown, logical lines per teaching minute
+)
 #: Logical lines that episodes 01-08 live-coded when the model was introduced (227 physical
 #: lines before the code was formatted): the type-along fix names variables, it does not
 #: pre-fill code.
@@ -91,7 +95,11 @@ def _closes(line: str, fence: str) -> bool:
     """Whether ``line`` closes a fence opened with ``fence`` (the same character, at least as
     many of it, nothing else on the line): markdown-it's rule for code and colon fences."""
     stripped = line.strip()
-    return bool(stripped) and set(stripped) == {fence[0]} and len(stripped) >= len(fence)
+    return (
+        bool(stripped)
+        and set(stripped) == {fence[0]}
+        and len(stripped) >= len(fence)
+    )
 
 
 #: A line that ``_core_lines`` puts where a challenge or quick check sits in the core.
@@ -107,7 +115,9 @@ def _core_lines(lines: list[str]) -> list[str]:
     while i < len(lines):
         line = lines[i]
         opened = FENCE_OPEN.match(line)
-        if not opened or (opened.group("fence")[0] == "`" and "`" in opened.group("info")):
+        if not opened or (
+            opened.group("fence")[0] == "`" and "`" in opened.group("info")
+        ):
             out.append(line)
             i += 1
             continue
@@ -116,20 +126,36 @@ def _core_lines(lines: list[str]) -> list[str]:
         while end < len(lines) and not _closes(lines[end], fence):
             end += 1
         body = lines[i + 1 : end]
-        i = end + 1  # past the closing fence (or the end of the text: an unclosed fence runs to it)
+        i = (
+            end + 1
+        )  # past the closing fence (or the end of the text: an unclosed fence runs to it)
         directive = DIRECTIVE_NAME.match(info)
         if directive is None and fence[0] != ":":
             continue  # a code block
         name = directive.group("name") if directive else ""
         if name in ("exercise", "quick-check"):
-            label = next((m.group(1) for m in map(re.compile(r"^[ \t]*:label:[ \t]*(\S+)").match, body) if m), "")
-            out.append(f"{PRACTICE} {name} {label} {info[directive.end():].strip()}")
+            label = next(
+                (
+                    m.group(1)
+                    for m in map(
+                        re.compile(r"^[ \t]*:label:[ \t]*(\S+)").match, body
+                    )
+                    if m
+                ),
+                "",
+            )
+            out.append(
+                f"{PRACTICE} {name} {label} {info[directive.end() :].strip()}"
+            )
             continue
         if name in EXCLUDED_DIRECTIVES or name.startswith("glue"):
             continue
         # Directive syntax: leading ":option:" lines or a "---" YAML options block.
         if body and body[0].strip() == "---":
-            close = next((k for k in range(1, len(body)) if body[k].strip() == "---"), len(body) - 1)
+            close = next(
+                (k for k in range(1, len(body)) if body[k].strip() == "---"),
+                len(body) - 1,
+            )
             body = body[close + 1 :]
         while body and OPTION.match(body[0]):
             body = body[1:]
@@ -155,7 +181,15 @@ def _role(match: re.Match) -> str:
         return " 0 "
     if "<" in content and content.rstrip().endswith(">"):
         return " " + content[: content.rindex("<")] + " "
-    if name in ("term", "abbr", "sub", "sup", "kbd", "guilabel", "menuselection"):
+    if name in (
+        "term",
+        "abbr",
+        "sub",
+        "sup",
+        "kbd",
+        "guilabel",
+        "menuselection",
+    ):
         return " " + content + " "
     return " 0 "  # a reference rendered as its target's title, a formula, ...: one word
 
@@ -188,12 +222,22 @@ def code_lines(source: str) -> int:
     import io
     import tokenize
 
-    kept = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    kept = [
+        line
+        for line in source.splitlines()
+        if not line.lstrip().startswith(("%", "!"))
+    ]
     try:
-        tokens = tokenize.generate_tokens(io.StringIO("\n".join(kept) + "\n").readline)
+        tokens = tokenize.generate_tokens(
+            io.StringIO("\n".join(kept) + "\n").readline
+        )
         return sum(1 for token in tokens if token.type == tokenize.NEWLINE)
     except (tokenize.TokenError, SyntaxError, IndentationError):
-        return sum(1 for line in kept if line.strip() and not line.strip().startswith("#"))
+        return sum(
+            1
+            for line in kept
+            if line.strip() and not line.strip().startswith("#")
+        )
 
 
 def live_code_cells(nb: dict) -> list[dict]:
@@ -228,7 +272,9 @@ class Stretch:
     live: int = 0
     shown: int = 0
     ends_with: str = ""  # the practice that ends it ("challenge: Title", "quick check: ..."), or ""
-    quick_check: bool = False  # it ends with a quick check (whose 2 minutes are teaching time)
+    quick_check: bool = (
+        False  # it ends with a quick check (whose 2 minutes are teaching time)
+    )
 
     @property
     def minutes(self) -> float:
@@ -250,7 +296,10 @@ def page_stretches(body: str) -> list[Stretch]:
     for line in core_text(body, practice=True).split("\n"):
         if line.startswith(PRACTICE):
             _, kind, label, *title = line.split(" ", 3)
-            close(f"{'challenge' if kind == 'exercise' else 'quick check'} {label}", kind == "quick-check")
+            close(
+                f"{'challenge' if kind == 'exercise' else 'quick check'} {label}",
+                kind == "quick-check",
+            )
             stretches.append(Stretch(headings=[]))
             continue
         heading = re.match(r"^(##|###) +(.*)$", line)
@@ -268,14 +317,24 @@ def notebook_stretches(nb: dict) -> tuple[list[tuple[int, int]], list[str]]:
     parts, labels = [[0, 0]], []
     for cell in nb.get("cells", []):
         cell_tags = set(tags(cell))
-        mark = PRACTICE_MARK.match(_source(cell)) if cell.get("cell_type") == "markdown" else None
+        mark = (
+            PRACTICE_MARK.match(_source(cell))
+            if cell.get("cell_type") == "markdown"
+            else None
+        )
         if mark:
             labels.append(mark.group("label"))
             parts.append([0, 0])
             continue
-        if cell.get("cell_type") != "code" or GOING_FURTHER in cell_tags or cell_tags & HIDDEN:
+        if (
+            cell.get("cell_type") != "code"
+            or GOING_FURTHER in cell_tags
+            or cell_tags & HIDDEN
+        ):
             continue
-        parts[-1][0 if LIVE_CODE in cell_tags else 1] += code_lines(_source(cell))
+        parts[-1][0 if LIVE_CODE in cell_tags else 1] += code_lines(
+            _source(cell)
+        )
     return [tuple(part) for part in parts], labels
 
 
@@ -285,7 +344,9 @@ class EpisodeTime:
     teaching: int
     optional: bool
     stretches: list[Stretch]
-    aligned: bool  # the notebook's practice cells match the page's practice points
+    aligned: (
+        bool  # the notebook's practice cells match the page's practice points
+    )
 
     @property
     def quick_checks(self) -> int:
@@ -293,7 +354,10 @@ class EpisodeTime:
 
     @property
     def minutes(self) -> float:
-        return sum(s.minutes for s in self.stretches) + self.quick_checks * QUICK_CHECK_MINUTES
+        return (
+            sum(s.minutes for s in self.stretches)
+            + self.quick_checks * QUICK_CHECK_MINUTES
+        )
 
     @property
     def live(self) -> int:
@@ -316,7 +380,11 @@ class EpisodeTime:
                          "checks: run `python -m tools.notebooks tidy` (tools/practice.py)")  # fmt: skip
         for number, stretch in enumerate(self.stretches, start=1):
             if stretch.minutes > LONGEST_STRETCH:
-                after = stretch.headings[0] if stretch.headings else f"stretch {number}"
+                after = (
+                    stretch.headings[0]
+                    if stretch.headings
+                    else f"stretch {number}"
+                )
                 found.append(f"{where}: {stretch.minutes:.0f} modelled min without practice from '{after}' "
                              f"(at most {LONGEST_STRETCH:.0f}): add a quick check or move a challenge there")  # fmt: skip
         if self.quick_checks == 0:
@@ -331,20 +399,38 @@ class EpisodeTime:
 def episode_time(root: Path, episode: lesson_meta.Episode) -> EpisodeTime:
     stretches = page_stretches(episode.body)
     path = episode.notebook(root)
-    nb = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"cells": []}
+    nb = (
+        json.loads(path.read_text(encoding="utf-8"))
+        if path.is_file()
+        else {"cells": []}
+    )
     code, labels = notebook_stretches(nb)
-    page_labels = [s.ends_with.split(" ")[-1] for s in stretches if s.ends_with]
+    page_labels = [
+        s.ends_with.split(" ")[-1] for s in stretches if s.ends_with
+    ]
     aligned = labels == page_labels
     if aligned:
         for stretch, (live, shown) in zip(stretches, code, strict=True):
             stretch.live, stretch.shown = live, shown
     else:  # no alignment yet: the notebook's code counts in the first stretch
-        stretches[0].live, stretches[0].shown = sum(c[0] for c in code), sum(c[1] for c in code)
-    return EpisodeTime(episode.slug, int(episode.meta["teaching"]), episode.optional, stretches, aligned)
+        stretches[0].live, stretches[0].shown = (
+            sum(c[0] for c in code),
+            sum(c[1] for c in code),
+        )
+    return EpisodeTime(
+        episode.slug,
+        int(episode.meta["teaching"]),
+        episode.optional,
+        stretches,
+        aligned,
+    )
 
 
 def lesson_times(root: Path) -> list[EpisodeTime]:
-    return [episode_time(root, e) for e in lesson_meta.load_episodes(root / "episodes")]
+    return [
+        episode_time(root, e)
+        for e in lesson_meta.load_episodes(root / "episodes")
+    ]
 
 
 def lesson_problems(root: Path) -> list[str]:
@@ -366,7 +452,11 @@ def stretch_lines(time: EpisodeTime) -> list[str]:
         out.append(f"{stretch.minutes:4.0f} min  {title}")
         if stretch.ends_with:
             kind, label = stretch.ends_with.rsplit(" ", 1)
-            extra = f" ({QUICK_CHECK_MINUTES:.0f} min)" if stretch.quick_check else ""
+            extra = (
+                f" ({QUICK_CHECK_MINUTES:.0f} min)"
+                if stretch.quick_check
+                else ""
+            )
             out.append(f"      then {kind} {label}{extra}")
     return out
 
@@ -386,16 +476,31 @@ def report(times: list[EpisodeTime]) -> str:
         rows.append(f"{time.slug:<28} {time.teaching:>8} {time.minutes:>6.0f} {sum(s.words for s in time.stretches):>6} "
                     f"{time.live:>5} {time.shown:>6} {time.quick_checks:>5} {longest:>7.0f}")  # fmt: skip
     for time in times:
-        rows += ["", f"{time.slug}: {time.minutes:.0f} modelled min, {time.teaching} declared"]
+        rows += [
+            "",
+            f"{time.slug}: {time.minutes:.0f} modelled min, {time.teaching} declared",
+        ]
         rows += ["  " + line for line in stretch_lines(time)]
         rows += ["  ! " + problem for problem in time.problems()]
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1], help="the lesson's folder")
-    parser.add_argument("--check", action="store_true", help="exit 1 when an episode breaks a rule")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parents[1],
+        help="the lesson's folder",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when an episode breaks a rule",
+    )
     args = parser.parse_args(argv)
     times = lesson_times(args.root.resolve())
     print(report(times))

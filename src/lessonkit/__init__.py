@@ -10,6 +10,7 @@ with :func:`claim`.
 Everything is small on purpose: open the source and read it.
 """
 
+from lessonkit.claims import ClaimError, claim
 from lessonkit.data import (
     ChecksumMismatchError,
     DataFileMissingError,
@@ -19,8 +20,12 @@ from lessonkit.data import (
     load_penguins,
     sha256,
 )
-from lessonkit.claims import ClaimError, claim
-from lessonkit.environment import LessonEnvironmentError, check_environment, environment_report, lesson_pins
+from lessonkit.environment import (
+    LessonEnvironmentError,
+    check_environment,
+    environment_report,
+    lesson_pins,
+)
 from lessonkit.glue import glue
 from lessonkit.plotting import PALETTE, use_lesson_style
 from lessonkit.seed import DEFAULT_SEED, LessonSeedError, lesson_seed

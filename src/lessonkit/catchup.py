@@ -58,15 +58,21 @@ def full_notebook(slug: str, cwd: Path | None = None) -> dict:
             f"The full notebook notebooks/{slug}.ipynb is not next to this one: open this notebook "
             "from the lesson's type-along/ folder (or copy the full notebook's cells by hand)."
         )
-    url = f"{data_url.rstrip('/').removesuffix('/data')}/notebooks/{slug}.ipynb"
+    url = (
+        f"{data_url.rstrip('/').removesuffix('/data')}/notebooks/{slug}.ipynb"
+    )
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read().decode("utf-8"))
     except (OSError, ValueError) as error:
-        raise CatchUpError(f"Could not download the full notebook from {url} ({error}): is this session online?") from None
+        raise CatchUpError(
+            f"Could not download the full notebook from {url} ({error}): is this session online?"
+        ) from None
 
 
-def cells_to_run(nb: dict, comment: str, done: int = -1) -> tuple[list[str], int]:
+def cells_to_run(
+    nb: dict, comment: str, done: int = -1
+) -> tuple[list[str], int]:
     """The code of the full notebook's cells that a catch-up at the live-code cell whose
     first line is ``comment`` runs: every code cell after cell ``done`` up to and including
     that one, but the set-up cell and the plumbing cells (which the type-along notebook
@@ -76,8 +82,14 @@ def cells_to_run(nb: dict, comment: str, done: int = -1) -> tuple[list[str], int
             if c["cell_type"] == "code" and LIVE_CODE in _tags(c)}  # fmt: skip
     matches = [i for i, first in live.items() if first == comment.strip()]
     if len(matches) != 1:
-        close = difflib.get_close_matches(comment.strip(), list(live.values()), n=1)
-        hint = f" Did you change it? The notebook's comment is: {close[0]}" if close else ""
+        close = difflib.get_close_matches(
+            comment.strip(), list(live.values()), n=1
+        )
+        hint = (
+            f" Did you change it? The notebook's comment is: {close[0]}"
+            if close
+            else ""
+        )
         raise CatchUpError(
             "Type %catch_up under the comment of an empty live-code cell (the comment says what "
             f"the instructor types there); this cell's comment, {comment.strip()!r}, is not one.{hint}"
@@ -99,23 +111,36 @@ def catch_up(line: str = "") -> None:
     ip = get_ipython()
     slug = line.strip() or start.NOTEBOOK
     if not slug:
-        raise CatchUpError("Run the notebook's first cell (the set-up) first: it tells %catch_up which notebook this is.")
+        raise CatchUpError(
+            "Run the notebook's first cell (the set-up) first: it tells %catch_up which notebook this is."
+        )
     cell = ip.history_manager.input_hist_raw[-1]
-    comment = next((text for text in cell.splitlines() if text.strip().startswith("#")), "")
-    sources, target = cells_to_run(full_notebook(slug), comment, _DONE.get(slug, -1))
+    comment = next(
+        (text for text in cell.splitlines() if text.strip().startswith("#")),
+        "",
+    )
+    sources, target = cells_to_run(
+        full_notebook(slug), comment, _DONE.get(slug, -1)
+    )
     *before, here = sources
     for number, source in enumerate(before, start=1):
         with capture_output():  # the cells before this one run quietly
             result = ip.run_cell(source, store_history=False, silent=True)
         if not result.success:
-            raise CatchUpError(f"Catching up stopped at the {number}. cell it ran: {result.error_in_exec!r}")
+            raise CatchUpError(
+                f"Catching up stopped at the {number}. cell it ran: {result.error_in_exec!r}"
+            )
     try:
         import matplotlib.pyplot as plt
 
-        plt.close("all")  # their figures were drawn before: do not show them again here
+        plt.close(
+            "all"
+        )  # their figures were drawn before: do not show them again here
     except ImportError:
         pass
-    print(f"Caught up: ran {len(before)} cells of notebooks/{slug}.ipynb, then this one:")
+    print(
+        f"Caught up: ran {len(before)} cells of notebooks/{slug}.ipynb, then this one:"
+    )
     result = ip.run_cell(here, store_history=False)
     _DONE[slug] = target if result.success else target - 1
 
@@ -127,4 +152,6 @@ def register() -> None:
     ip = get_ipython()
     if ip is None:
         raise ImportError("not running in IPython")
-    ip.register_magic_function(catch_up, magic_kind="line", magic_name="catch_up")
+    ip.register_magic_function(
+        catch_up, magic_kind="line", magic_name="catch_up"
+    )

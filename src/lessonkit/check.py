@@ -15,7 +15,12 @@ import sys
 from pathlib import Path
 
 from lessonkit.data import CHECKSUMS, LessonDataError, data_path
-from lessonkit.environment import environment_report, installed_version, lesson_pins, python_problem
+from lessonkit.environment import (
+    environment_report,
+    installed_version,
+    lesson_pins,
+    python_problem,
+)
 
 PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)")
 #: The dependency group a learner installs (Setup page: requirements.txt is its export).
@@ -29,7 +34,9 @@ def group_pins(pyproject: Path, group: str) -> dict[str, str]:
     includes (``{include-group = "..."}``), in order."""
     import tomllib
 
-    groups = tomllib.loads(pyproject.read_text(encoding="utf-8"))["dependency-groups"]
+    groups = tomllib.loads(pyproject.read_text(encoding="utf-8"))[
+        "dependency-groups"
+    ]
     pins: dict[str, str] = {}
     for entry in groups[group]:
         if isinstance(entry, dict):
@@ -53,7 +60,11 @@ def find_project(start: Path) -> Path | None:
 def front_end_problem() -> str | None:
     package, command = FRONT_END
     beside = Path(sys.executable).with_name(command)
-    if installed_version(package) and (beside.exists() or beside.with_suffix(".exe").exists() or shutil.which(command)):
+    if installed_version(package) and (
+        beside.exists()
+        or beside.with_suffix(".exe").exists()
+        or shutil.which(command)
+    ):
         return None
     return (
         f"JupyterLab is not installed in this environment ({sys.executable}), so `jupyter lab` "
@@ -75,14 +86,20 @@ def run(start: Path | None = None) -> int:
     project = find_project(start)
     print("\nPackages (installed / pinned by the lesson)")
     if project is None:
-        print("  pyproject.toml not found: run this from inside the lesson's folder.")
+        print(
+            "  pyproject.toml not found: run this from inside the lesson's folder."
+        )
         problems += 1
         pins = {}
     else:
         pins = {**lesson_pins(), **group_pins(project, LEARNER_GROUP)}
     for name, pinned in sorted(pins.items()):
         have = installed_version(name)
-        status = "ok" if have == pinned else ("MISSING" if have is None else "DIFFERENT")
+        status = (
+            "ok"
+            if have == pinned
+            else ("MISSING" if have is None else "DIFFERENT")
+        )
         problems += status != "ok"
         print(f"  {name:<22} {have or '-':<14} {pinned:<14} {status}")
 
@@ -91,7 +108,9 @@ def run(start: Path | None = None) -> int:
         problems += 1
         print(f"  PROBLEM: {front_end_problem()}")
     else:
-        print(f"  JupyterLab {installed_version(FRONT_END[0])} ok: start it with `jupyter lab notebooks/`")
+        print(
+            f"  JupyterLab {installed_version(FRONT_END[0])} ok: start it with `jupyter lab notebooks/`"
+        )
 
     print("\nData files (SHA-256 checksum)")
     for name in sorted(CHECKSUMS):
@@ -99,7 +118,10 @@ def run(start: Path | None = None) -> int:
             path = data_path(name, cwd=start)
         except LessonDataError as exc:
             problems += 1
-            print(f"  {name:<22} PROBLEM\n    " + str(exc).replace("\n", "\n    "))
+            print(
+                f"  {name:<22} PROBLEM\n    "
+                + str(exc).replace("\n", "\n    ")
+            )
         else:
             print(f"  {name:<22} ok ({path})")
 

@@ -65,13 +65,21 @@ def claim(holds, statement: str, **numbers) -> None:
     held = bool(holds)
     record = os.environ.get(RECORD)
     if record:
-        entry = {"claim": statement, "held": held, "seed": lesson_seed(),
-                 "numbers": {name: _plain(value) for name, value in numbers.items()}}
+        entry = {
+            "claim": statement,
+            "held": held,
+            "seed": lesson_seed(),
+            "numbers": {
+                name: _plain(value) for name, value in numbers.items()
+            },
+        }
         with Path(record).open("a", encoding="utf-8") as out:
             out.write(json.dumps(entry) + "\n")
     if held:
         return
-    detail = ", ".join(f"{name} = {_shown(value)}" for name, value in numbers.items())
+    detail = ", ".join(
+        f"{name} = {_shown(value)}" for name, value in numbers.items()
+    )
     message = f"{PREFIX} {statement}" + (f" ({detail})" if detail else "")
     if _strict():
         raise ClaimError(message)

@@ -74,11 +74,17 @@ def _candidate_dirs(cwd: Path) -> list[Path]:
     return [cwd / "data", cwd.parent / "data"]
 
 
-def _verify(path: Path, name: str, *, downloaded_from: str | None = None) -> Path:
+def _verify(
+    path: Path, name: str, *, downloaded_from: str | None = None
+) -> Path:
     expected = CHECKSUMS[name]
     actual = sha256(path)
     if actual != expected:
-        origin = f"downloaded from {downloaded_from}" if downloaded_from else f"at {path}"
+        origin = (
+            f"downloaded from {downloaded_from}"
+            if downloaded_from
+            else f"at {path}"
+        )
         raise ChecksumMismatchError(
             f"The file {origin} does not match the lesson's published copy of {name!r}.\n"
             f"  expected SHA-256: {expected}\n"
@@ -122,7 +128,9 @@ def data_path(name: str, *, cwd: str | os.PathLike | None = None) -> Path:
     missing, has been changed, or cannot be found from the current working directory.
     """
     if name not in CHECKSUMS:
-        raise KeyError(f"{name!r} is not one of the lesson's data files: {sorted(CHECKSUMS)}")
+        raise KeyError(
+            f"{name!r} is not one of the lesson's data files: {sorted(CHECKSUMS)}"
+        )
     here = Path(cwd) if cwd is not None else Path.cwd()
     candidates = _candidate_dirs(here)
     for folder in candidates:
@@ -134,7 +142,9 @@ def data_path(name: str, *, cwd: str | os.PathLike | None = None) -> Path:
         return _download(name, base_url, here / "data")
 
     searched = "\n".join(f"  - {folder.resolve()}" for folder in candidates)
-    if os.environ.get("LESSON_DATA_DIR") or any((d / MANIFEST).is_file() for d in candidates):
+    if os.environ.get("LESSON_DATA_DIR") or any(
+        (d / MANIFEST).is_file() for d in candidates
+    ):
         raise DataFileMissingError(
             f"The lesson's data file {name!r} is missing. Folders searched:\n{searched}\n"
             + _GET_IT.format(name=name)

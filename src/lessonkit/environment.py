@@ -9,7 +9,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)\s*(?:;\s*extra\s*==\s*['\"]([\w-]+)['\"])?\s*$")
+_REQUIREMENT = re.compile(
+    r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)\s*(?:;\s*extra\s*==\s*['\"]([\w-]+)['\"])?\s*$"
+)
 
 
 def _requirements() -> list[str]:
@@ -21,14 +23,20 @@ def _requirements() -> list[str]:
         import tomllib
 
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))[
+            "project"
+        ]
         lines = list(project.get("dependencies", []))
         for name, extra in project.get("optional-dependencies", {}).items():
-            lines += [f'{requirement} ; extra == "{name}"' for requirement in extra]
+            lines += [
+                f'{requirement} ; extra == "{name}"' for requirement in extra
+            ]
         return lines
 
 
-def lesson_pins(extra: str | None = None, requirements: list[str] | None = None) -> dict[str, str]:
+def lesson_pins(
+    extra: str | None = None, requirements: list[str] | None = None
+) -> dict[str, str]:
     """The lesson's exact versions, from lessonkit's own metadata (pyproject.toml's
     ``dependencies``, the one list of what the notebooks import), e.g. ``{"numpy": "2.4.6",
     ...}``; with ``extra``, those of one optional extra ("colab", "deep-learning")."""
@@ -52,17 +60,23 @@ def blas_report() -> list[str]:
     """Describe the linear-algebra libraries (BLAS/OpenMP) numpy and scikit-learn will use."""
     try:
         from threadpoolctl import threadpool_info
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+    except (
+        ImportError
+    ):  # pragma: no cover - threadpoolctl ships with scikit-learn
         return ["threadpoolctl not installed"]
     lines = []
     for pool in threadpool_info():
         api = pool.get("internal_api", pool.get("user_api", "?"))
         detail = pool.get("architecture") or ""
-        lines.append(f"{api} {pool.get('version', '?')} {detail} threads={pool['num_threads']}")
+        lines.append(
+            f"{api} {pool.get('version', '?')} {detail} threads={pool['num_threads']}"
+        )
     return sorted(set(lines))
 
 
-def environment_report(packages: tuple[str, ...] | None = None) -> dict[str, str]:
+def environment_report(
+    packages: tuple[str, ...] | None = None,
+) -> dict[str, str]:
     """Return a flat dictionary describing this machine and the versions of ``packages``
     (default: the lesson's packages).
 
@@ -96,7 +110,10 @@ def supported_pythons() -> list[str]:
     must have the form ``>=3.X,<3.Y``.
     """
     try:
-        spec = metadata.metadata("lessonkit").get("Requires-Python") or _FALLBACK_REQUIRES_PYTHON
+        spec = (
+            metadata.metadata("lessonkit").get("Requires-Python")
+            or _FALLBACK_REQUIRES_PYTHON
+        )
     except metadata.PackageNotFoundError:
         spec = _FALLBACK_REQUIRES_PYTHON
     bounds = dict(part.strip().split("3.", 1) for part in spec.split(","))
@@ -165,10 +182,14 @@ def check_environment(pinned: dict[str, str]) -> None:
                 "restart the kernel (in Colab: Runtime > Restart session) and run the notebook "
                 "again from the top."
             )
-        elif have.split("+")[0] != wanted:  # "+cpu", "+cu126": another build of the same release
+        elif (
+            have.split("+")[0] != wanted
+        ):  # "+cpu", "+cu126": another build of the same release
             notes.append(f"{package} {have} (lesson: {wanted})")
     if problems:
-        raise LessonEnvironmentError("\n".join(["This environment cannot run the lesson:", *problems]))
+        raise LessonEnvironmentError(
+            "\n".join(["This environment cannot run the lesson:", *problems])
+        )
     if notes:
         print(
             "Note: some versions differ from the lesson's, so numbers may differ slightly from "

@@ -25,4 +25,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     bundle, metadata = format_display_data(value)
     prefix = "" if display else RECORD
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    show({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+    show(
+        {prefix + mime: data for mime, data in bundle.items()},
+        raw=True,
+        metadata=metadata,
+    )

@@ -22,10 +22,17 @@ import os
 import subprocess
 import sys
 from importlib import metadata
-from lessonkit.environment import LessonEnvironmentError, check_environment, lesson_pins, python_problem
+
+from lessonkit.environment import (
+    LessonEnvironmentError,
+    check_environment,
+    lesson_pins,
+    python_problem,
+)
 
 #: The notebook that called :func:`setup` last (its ``NN-slug``).
 NOTEBOOK: str | None = None
+
 
 class LessonSetupStop(LessonEnvironmentError):
     """Stops "Run all" with a message for the learner instead of a traceback."""
@@ -42,13 +49,18 @@ def _origin() -> tuple[str | None, str]:
         repository, branch = given.rsplit("@", 1)
         return repository.rstrip("/"), branch
     try:
-        direct = json.loads(metadata.distribution("lessonkit").read_text("direct_url.json") or "{}")
+        direct = json.loads(
+            metadata.distribution("lessonkit").read_text("direct_url.json")
+            or "{}"
+        )
     except metadata.PackageNotFoundError:
         direct = {}
     url = direct.get("url", "")
     if not url.startswith(("http://", "https://")):
         return None, "main"
-    return url.removesuffix(".git").rstrip("/"), direct.get("vcs_info", {}).get("requested_revision") or "main"
+    return url.removesuffix(".git").rstrip("/"), direct.get(
+        "vcs_info", {}
+    ).get("requested_revision") or "main"
 
 
 def lesson_repository() -> tuple[str, str]:
@@ -64,7 +76,10 @@ def lesson_repository() -> tuple[str, str]:
 
 
 def _installed() -> dict[str, str]:
-    return {dist.metadata["Name"].lower(): dist.version for dist in metadata.distributions()}
+    return {
+        dist.metadata["Name"].lower(): dist.version
+        for dist in metadata.distributions()
+    }
 
 
 def _on_colab(extra: str | None) -> None:
@@ -72,7 +87,9 @@ def _on_colab(extra: str | None) -> None:
     Colab had already imported an older version of one of them."""
     repository, branch = _origin()
     if repository:
-        os.environ.setdefault("LESSON_DATA_URL", f"{repository}/raw/{branch}/data")
+        os.environ.setdefault(
+            "LESSON_DATA_URL", f"{repository}/raw/{branch}/data"
+        )
     if extra:  # Colab preinstalls the extras the lesson uses (PyTorch): keep its version
         for name in lesson_pins(extra):
             if name not in _installed():
@@ -83,13 +100,43 @@ def _on_colab(extra: str | None) -> None:
     before = _installed()
     colab = lesson_pins("colab")
     installer = {"uv": colab.pop("uv")}
-    wanted = [f"{name}=={version}" for name, version in {**lesson_pins(), **colab}.items() if before.get(name) != version]
+    wanted = [
+        f"{name}=={version}"
+        for name, version in {**lesson_pins(), **colab}.items()
+        if before.get(name) != version
+    ]
     if not wanted:
         return
-    print("Installing the lesson's packages into this Colab session (about 20 s)...")
-    steps = [[sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys.executable, *wanted]]
-    if before.get("uv") is None:  # uv installs in seconds what pip takes a minute for
-        steps.insert(0, [sys.executable, "-m", "pip", "install", "--quiet", f"uv=={installer['uv']}"])
+    print(
+        "Installing the lesson's packages into this Colab session (about 20 s)..."
+    )
+    steps = [
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            sys.executable,
+            *wanted,
+        ]
+    ]
+    if (
+        before.get("uv") is None
+    ):  # uv installs in seconds what pip takes a minute for
+        steps.insert(
+            0,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                f"uv=={installer['uv']}",
+            ],
+        )
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode != 0:
@@ -105,7 +152,8 @@ def _on_colab(extra: str | None) -> None:
                      if dist.lower() in changed})  # fmt: skip
     if loaded:
         raise LessonSetupStop(
-            "Installed. Colab had already loaded older versions of " + ", ".join(loaded)
+            "Installed. Colab had already loaded older versions of "
+            + ", ".join(loaded)
             + ", so one restart is needed: click Runtime > Restart session, then run this cell "
             "again (it takes a few seconds the second time)."
         )
@@ -149,12 +197,20 @@ def setup(notebook: str | None = None, extra: str | None = None) -> None:
     except LessonEnvironmentError as error:
         raise LessonSetupStop(str(error)) from None
     if extra and on_colab:
-        have = ", ".join(f"{name} {metadata.version(name)}" for name in lesson_pins(extra))
-        lesson = ", ".join(f"{name} {version}" for name, version in lesson_pins(extra).items())
-        print(f"Using Colab's {have} (the lesson's pages show {lesson} on a CPU; low-order digits may differ).")
+        have = ", ".join(
+            f"{name} {metadata.version(name)}" for name in lesson_pins(extra)
+        )
+        lesson = ", ".join(
+            f"{name} {version}" for name, version in lesson_pins(extra).items()
+        )
+        print(
+            f"Using Colab's {have} (the lesson's pages show {lesson} on a CPU; low-order digits may differ)."
+        )
     try:
         from lessonkit.catchup import register
 
         register()
-    except ImportError:  # not in IPython (a script): there is no %catch_up to offer
+    except (
+        ImportError
+    ):  # not in IPython (a script): there is no %catch_up to offer
         pass

@@ -52,7 +52,9 @@ class CorrectedTTestResult(NamedTuple):
 
 def _check_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}")
+        raise ValueError(
+            f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}"
+        )
 
 
 def bootstrap_ci(
@@ -79,15 +81,21 @@ def bootstrap_ci(
     True
     """
     if not arrays:
-        raise ValueError("give at least one array to resample, e.g. bootstrap_ci(metric, y_true, y_pred)")
+        raise ValueError(
+            "give at least one array to resample, e.g. bootstrap_ci(metric, y_true, y_pred)"
+        )
     arrays = tuple(np.asarray(a) for a in arrays)
     n = len(arrays[0])
     if any(len(a) != n for a in arrays):
-        raise ValueError(f"all arrays must have the same length, not {[len(a) for a in arrays]}")
+        raise ValueError(
+            f"all arrays must have the same length, not {[len(a) for a in arrays]}"
+        )
     if n < 2:
         raise ValueError("need at least two rows to bootstrap")
     if not (isinstance(n_resamples, int) and n_resamples >= 1):
-        raise ValueError(f"n_resamples must be a positive integer, not {n_resamples!r}")
+        raise ValueError(
+            f"n_resamples must be a positive integer, not {n_resamples!r}"
+        )
     _check_confidence(confidence)
     rng = np.random.default_rng(random_state)
     scores = np.empty(n_resamples)
@@ -102,15 +110,23 @@ def bootstrap_ci(
 def _check_split_sizes(n_train: int, n_test: int) -> None:
     for name, value in (("n_train", n_train), ("n_test", n_test)):
         if not (isinstance(value, (int, np.integer)) and value > 0):
-            raise ValueError(f"{name} must be a positive number of samples, not {value!r}")
+            raise ValueError(
+                f"{name} must be a positive number of samples, not {value!r}"
+            )
 
 
-def _corrected_standard_error(values: np.ndarray, n_train: int, n_test: int) -> float:
+def _corrected_standard_error(
+    values: np.ndarray, n_train: int, n_test: int
+) -> float:
     """sqrt((1/J + n_test/n_train) * s**2) for J values with sample variance s**2."""
-    return math.sqrt((1 / len(values) + n_test / n_train) * np.var(values, ddof=1))
+    return math.sqrt(
+        (1 / len(values) + n_test / n_train) * np.var(values, ddof=1)
+    )
 
 
-def corrected_ci(scores, n_train: int, n_test: int, confidence: float = 0.95) -> ConfidenceInterval:
+def corrected_ci(
+    scores, n_train: int, n_test: int, confidence: float = 0.95
+) -> ConfidenceInterval:
     """Confidence interval for the mean of resampled scores, with Nadeau and Bengio's correction.
 
     ``scores`` are one model's scores on J splits whose training sets have ``n_train`` samples
@@ -124,9 +140,9 @@ def corrected_ci(scores, n_train: int, n_test: int, confidence: float = 0.95) ->
     _check_split_sizes(n_train, n_test)
     _check_confidence(confidence)
     mean = float(scores.mean())
-    half_width = stats.t.ppf(0.5 + confidence / 2, len(scores) - 1) * _corrected_standard_error(
-        scores, n_train, n_test
-    )
+    half_width = stats.t.ppf(
+        0.5 + confidence / 2, len(scores) - 1
+    ) * _corrected_standard_error(scores, n_train, n_test)
     return ConfidenceInterval(mean, mean - half_width, mean + half_width)
 
 
@@ -144,7 +160,9 @@ def corrected_resampled_ttest(
     a = np.asarray(scores_a, dtype=float)
     b = np.asarray(scores_b, dtype=float)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"scores_a and scores_b must be 1-D and paired (same length), not {a.shape} and {b.shape}")
+        raise ValueError(
+            f"scores_a and scores_b must be 1-D and paired (same length), not {a.shape} and {b.shape}"
+        )
     if len(a) < 2:
         raise ValueError("need scores from at least two splits")
     _check_split_sizes(n_train, n_test)
@@ -161,4 +179,11 @@ def corrected_resampled_ttest(
     t_statistic = mean / se
     p_value = float(2 * stats.t.sf(abs(t_statistic), df))
     half_width = stats.t.ppf(0.5 + confidence / 2, df) * se
-    return CorrectedTTestResult(mean, float(t_statistic), df, p_value, mean - half_width, mean + half_width)
+    return CorrectedTTestResult(
+        mean,
+        float(t_statistic),
+        df,
+        p_value,
+        mean - half_width,
+        mean + half_width,
+    )

@@ -6,7 +6,6 @@ in tests/test_colab.py; the runs on every supported Python in tests/test_pythons
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,8 +13,9 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parents[2]
 from tools import emulate
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
@@ -38,7 +38,9 @@ def test_unreachable_data_source_gives_a_clear_error(tmp_path, monkeypatch):
     url = f"http://127.0.0.1:{emulate.free_port()}/data"
     message = _run_alone(tmp_path, monkeypatch, LESSON_DATA_URL=url)
     assert "DataFileMissingError" in message
-    assert f"Could not download 'penguins.csv' from {url}/penguins.csv" in message
+    assert (
+        f"Could not download 'penguins.csv' from {url}/penguins.csv" in message
+    )
     assert "Check that this machine is online" in message
     assert not (tmp_path / "data" / "penguins.csv").exists()
 

@@ -33,34 +33,58 @@ for episode in lesson_meta.load_episodes(Path("episodes")):
 
 def test_one_command_moves_every_address(tmp_path):
     copy = tmp_path / "lesson"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(copy)], check=True)
-    old = yaml.safe_load((copy / "_config.yml").read_text())["repository"]["url"].rstrip("/")
+    subprocess.run(
+        ["git", "clone", "--quiet", str(ROOT), str(copy)], check=True
+    )
+    old = yaml.safe_load((copy / "_config.yml").read_text())["repository"][
+        "url"
+    ].rstrip("/")
     result = subprocess.run([sys.executable, "-m", "tools.fork", NEW, "--branch", BRANCH], cwd=copy,
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stderr
 
     config = yaml.safe_load((copy / "_config.yml").read_text())
-    assert config["repository"]["url"] == NEW and config["repository"]["branch"] == BRANCH
+    assert (
+        config["repository"]["url"] == NEW
+        and config["repository"]["branch"] == BRANCH
+    )
 
     # The episode pages' launch links, as the copy's own tools render them.
-    links = subprocess.run([sys.executable, "-c", LINKS, NEW, BRANCH], cwd=copy, capture_output=True, text=True)
+    links = subprocess.run(
+        [sys.executable, "-c", LINKS, NEW, BRANCH],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert links.returncode == 0, links.stderr
     for line in links.stdout.splitlines():
         extra, binder, colab = line.split("\t")
         if extra == "None":  # a notebook with an extra is not on Binder
             assert f"/v2/gh/a-teacher/easy-wins-2027/{BRANCH}?" in binder
-        assert f"/github/a-teacher/easy-wins-2027/blob/{BRANCH}/notebooks/" in colab
+        assert (
+            f"/github/a-teacher/easy-wins-2027/blob/{BRANCH}/notebooks/"
+            in colab
+        )
 
     setups = {}
     for path in sorted((copy / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        setup = setups[path] = next(c.source for c in nb.cells if "lesson-setup" in c.metadata.get("tags", []))
+        setup = setups[path] = next(
+            c.source
+            for c in nb.cells
+            if "lesson-setup" in c.metadata.get("tags", [])
+        )
         # lessonkit comes from the new repository, and knows it (data, the capstone's clone).
         assert f'REPO = "{NEW}@{BRANCH}"' in setup, path.name
 
     setup_page = (copy / "learners" / "setup.md").read_text()
     assert f"git clone {NEW}.git" in setup_page
-    left = subprocess.run(["git", "grep", "-l", re.sub(r"^https://", "", old)], cwd=copy, capture_output=True, text=True)
+    left = subprocess.run(
+        ["git", "grep", "-l", re.sub(r"^https://", "", old)],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert left.stdout.split() == ["CITATION.cff"], left.stdout
     # The set-up cells are what the copy's generator writes for the new address.
     for path, setup in setups.items():

@@ -22,7 +22,14 @@ def test_lesson_passes(root, check):
 @pytest.fixture
 def broken(tmp_path, root):
     """A copy of the lesson's sources to break on purpose."""
-    ignore = shutil.ignore_patterns(".venv*", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache")
+    ignore = shutil.ignore_patterns(
+        ".venv*",
+        "_build",
+        ".git",
+        "__pycache__",
+        "*.egg-info",
+        ".pytest_cache",
+    )
     copy = tmp_path / "lesson"
     shutil.copytree(root, copy, ignore=ignore)
     return copy
@@ -35,19 +42,26 @@ def first_episode(lesson):
 def test_missing_front_matter_key_fails(broken):
     path = first_episode(broken)
     path.write_text(path.read_text().replace("keypoints:", "key_points:", 1))
-    assert any("missing front matter key 'keypoints'" in p for p in checks.check_episodes(broken))
+    assert any(
+        "missing front matter key 'keypoints'" in p
+        for p in checks.check_episodes(broken)
+    )
 
 
 def test_episode_without_notebook_fails(broken):
     path = first_episode(broken)
     (broken / "notebooks" / f"{path.stem}.ipynb").unlink()
-    assert any("no paired notebook" in p for p in checks.check_episodes(broken))
+    assert any(
+        "no paired notebook" in p for p in checks.check_episodes(broken)
+    )
 
 
 def test_challenge_without_solution_or_minutes_fails(broken):
     path = first_episode(broken)
     text = path.read_text()
-    text = text.replace("::::{solution} ex-01-which-word", "::::{solution} ex-01-other", 1)
+    text = text.replace(
+        "::::{solution} ex-01-which-word", "::::{solution} ex-01-other", 1
+    )
     text = text.replace("Which word fits? (5 min)", "Which word fits?", 1)
     path.write_text(text)
     problems = checks.check_episodes(broken)
@@ -59,7 +73,10 @@ def test_challenge_without_solution_or_minutes_fails(broken):
 def test_markdown_image_without_alt_fails(broken):
     path = first_episode(broken)
     path.write_text(path.read_text() + "\n![](figure.png)\n")
-    assert any("image figure.png has no alt text" in p for p in checks.check_alt_text(broken))
+    assert any(
+        "image figure.png has no alt text" in p
+        for p in checks.check_alt_text(broken)
+    )
 
 
 def test_lesson_figure_without_alt_fails(broken):
@@ -68,7 +85,10 @@ def test_lesson_figure_without_alt_fails(broken):
     start = text.index(":alt:", text.index("{lesson-figure}"))
     end = text.index("\n", start)
     path.write_text(text[:start] + text[end + 1 :])
-    assert any("lesson-figure has no :alt: text" in p for p in checks.check_alt_text(broken))
+    assert any(
+        "lesson-figure has no :alt: text" in p
+        for p in checks.check_alt_text(broken)
+    )
 
 
 def test_notebook_figure_without_alt_fails(broken):
@@ -77,7 +97,10 @@ def test_notebook_figure_without_alt_fails(broken):
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("mystnb", None)
     path.write_text(json.dumps(nb))
-    assert any("draws a figure without alt text" in p for p in checks.check_alt_text(broken))
+    assert any(
+        "draws a figure without alt text" in p
+        for p in checks.check_alt_text(broken)
+    )
 
 
 def test_page_missing_from_toc_fails(broken):
@@ -87,43 +110,81 @@ def test_page_missing_from_toc_fails(broken):
 
 def test_toc_entry_without_file_fails(broken):
     toc = broken / "_toc.yml"
-    toc.write_text(toc.read_text().replace("- file: learners/license", "- file: learners/licence"))
-    assert "_toc.yml lists learners/licence, which does not exist" in checks.check_toc(broken)
+    toc.write_text(
+        toc.read_text().replace(
+            "- file: learners/license", "- file: learners/licence"
+        )
+    )
+    assert (
+        "_toc.yml lists learners/licence, which does not exist"
+        in checks.check_toc(broken)
+    )
 
 
 def test_changed_data_fails_the_checksum_check(broken):
     path = broken / "data" / "penguins.csv"
     path.write_text(path.read_text().replace("39.1", "39.2", 1))
-    assert checks.check_data(broken) == ["data/penguins.csv does not match its checksum in SHA256SUMS"]
+    assert checks.check_data(broken) == [
+        "data/penguins.csv does not match its checksum in SHA256SUMS"
+    ]
 
 
 def test_a_hand_edited_export_fails(broken):
     path = broken / "requirements.txt"
-    path.write_text(path.read_text().replace("scikit-learn==1.9.1", "scikit-learn==1.9.0", 1))
-    assert "requirements.txt is not the current export of uv.lock's 'learners' group: run `make lock`" in checks.check_environment_files(broken)
+    path.write_text(
+        path.read_text().replace(
+            "scikit-learn==1.9.1", "scikit-learn==1.9.0", 1
+        )
+    )
+    assert (
+        "requirements.txt is not the current export of uv.lock's 'learners' group: run `make lock`"
+        in checks.check_environment_files(broken)
+    )
 
 
-def test_environment_yml_must_install_the_export_for_the_supported_pythons(broken):
+def test_environment_yml_must_install_the_export_for_the_supported_pythons(
+    broken,
+):
     env = broken / "environment.yml"
-    env.write_text(env.read_text().replace("python>=3.11,<3.14", "python=3.11").replace("-r requirements.txt", "numpy==2.4.6"))
+    env.write_text(
+        env.read_text()
+        .replace("python>=3.11,<3.14", "python=3.11")
+        .replace("-r requirements.txt", "numpy==2.4.6")
+    )
     problems = checks.check_environment_files(broken)
-    assert "environment.yml must ask for python>=3.11,<3.14 (pyproject.toml's requires-python)" in problems
-    assert "environment.yml must install the learners' export with pip: '-r requirements.txt'" in problems
+    assert (
+        "environment.yml must ask for python>=3.11,<3.14 (pyproject.toml's requires-python)"
+        in problems
+    )
+    assert (
+        "environment.yml must install the learners' export with pip: '-r requirements.txt'"
+        in problems
+    )
 
 
 def test_unsupported_binder_python_fails(broken):
     (broken / "binder" / "runtime.txt").write_text("python-3.10\n")
-    assert any(p.startswith("binder/runtime.txt says python-3.10") for p in checks.check_environment_files(broken))
+    assert any(
+        p.startswith("binder/runtime.txt says python-3.10")
+        for p in checks.check_environment_files(broken)
+    )
 
 
 def test_a_package_without_a_wheel_fails(broken):
     lock = broken / "uv.lock"
     text = lock.read_text()
     # Drop numpy's Windows wheels: pip would have to compile numpy there.
-    kept = [line for line in text.splitlines(keepends=True) if not ("numpy-2.4.6-" in line and "win_amd64" in line)]
+    kept = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not ("numpy-2.4.6-" in line and "win_amd64" in line)
+    ]
     lock.write_text("".join(kept))
     problems = checks.check_wheels(broken)
-    assert "uv.lock: numpy==2.4.6 has no wheel for Python 3.13 on Windows x86-64" in problems
+    assert (
+        "uv.lock: numpy==2.4.6 has no wheel for Python 3.13 on Windows x86-64"
+        in problems
+    )
     assert not any("Linux" in p for p in problems)
 
 
@@ -132,7 +193,14 @@ def test_stale_setup_cell_or_error_output_fails(broken):
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     code[0]["source"] = "import lessonkit\n"
-    code[1]["outputs"].append({"output_type": "error", "ename": "ValueError", "evalue": "", "traceback": []})
+    code[1]["outputs"].append(
+        {
+            "output_type": "error",
+            "ename": "ValueError",
+            "evalue": "",
+            "traceback": [],
+        }
+    )
     code[2]["execution_count"] = 99
     path.write_text(json.dumps(nb))
     problems = checks.check_notebooks(broken)
@@ -143,13 +211,22 @@ def test_stale_setup_cell_or_error_output_fails(broken):
 
 def test_binder_must_install_the_notebooks_export(broken):
     (broken / "binder" / "requirements.txt").write_text("scikit-learn\n")
-    assert "binder/requirements.txt is not the current export of uv.lock's 'notebooks' group: run `make lock`" in checks.check_environment_files(broken)
+    assert (
+        "binder/requirements.txt is not the current export of uv.lock's 'notebooks' group: run `make lock`"
+        in checks.check_environment_files(broken)
+    )
+
 
 def test_a_plan_that_outgrows_its_slot_fails(broken):
     path = first_episode(broken)
-    path.write_text(path.read_text().replace("teaching: ", "teaching: 1", 1))  # 25 -> 125 minutes
+    path.write_text(
+        path.read_text().replace("teaching: ", "teaching: 1", 1)
+    )  # 25 -> 125 minutes
     problems = checks.check_variants(broken)
-    assert problems and all(p.startswith("instructors/guide.md: lesson-variants: ") for p in problems)
+    assert problems and all(
+        p.startswith("instructors/guide.md: lesson-variants: ")
+        for p in problems
+    )
     assert "re-plan this variant" in problems[0]
 
 
@@ -157,23 +234,40 @@ def test_colab_times_must_cover_every_notebook_and_meet_the_targets(broken):
     page = broken / "instructors" / "execution-statistics.md"
     text = page.read_text()
     first = sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))[0].name
-    colab = text.index("<!-- colab-times: start")  # the page's other table lists the notebooks too
-    row = next(line for line in text[colab:].splitlines() if line.startswith(f"| {first} |"))
+    colab = text.index(
+        "<!-- colab-times: start"
+    )  # the page's other table lists the notebooks too
+    row = next(
+        line
+        for line in text[colab:].splitlines()
+        if line.startswith(f"| {first} |")
+    )
     assert text.count(row) == 1
     page.write_text(text.replace(row, f"| {first} | 75 | 2 | 3.0 |"))
-    assert any(f"{first} on Colab: set-up 75 s with 2 restarts" in p for p in checks.check_colab_times(broken))
+    assert any(
+        f"{first} on Colab: set-up 75 s with 2 restarts" in p
+        for p in checks.check_colab_times(broken)
+    )
     page.write_text(text.replace(row + "\n", ""))
-    assert any(f"no Colab set-up time for {first}" in p for p in checks.check_colab_times(broken))
+    assert any(
+        f"no Colab set-up time for {first}" in p
+        for p in checks.check_colab_times(broken)
+    )
 
 
 def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
     from tools import notebooks as nbtools
 
-    names = [p.name for p in sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))]
+    names = [
+        p.name
+        for p in sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    ]
     within = {"wall_s": 12.0, "peak_mb": 300.0, "cell_s": 2.0}
 
     def record(rows):
-        nbtools.record_table(nbtools.NOTEBOOK_MARKERS, nbtools.notebook_table(rows), broken)
+        nbtools.record_table(
+            nbtools.NOTEBOOK_MARKERS, nbtools.notebook_table(rows), broken
+        )
         return checks.check_notebook_times(broken)
 
     assert record([{"notebook": name, **within} for name in names]) == []
@@ -186,9 +280,17 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
         for what in ("wall time 20 s (budget: under 20 s)", "peak memory 700 MB (budget: under 700 MB)",
                      "slowest cell 5 s (budget: under 5 s)")
     ]  # fmt: skip
-    problems = record([{"notebook": name, **within} for name in names[1:]] + [{"notebook": "99-gone.ipynb", **within}])
+    problems = record(
+        [{"notebook": name, **within} for name in names[1:]]
+        + [{"notebook": "99-gone.ipynb", **within}]
+    )
     assert any(f"no time and memory for {names[0]}" in p for p in problems)
-    assert any("a row for 99-gone.ipynb, which is not in notebooks/" in p for p in problems)
+    assert any(
+        "a row for 99-gone.ipynb, which is not in notebooks/" in p
+        for p in problems
+    )
     page = broken / "instructors" / "execution-statistics.md"
     page.write_text(page.read_text().replace(nbtools.NOTEBOOK_MARKERS[1], ""))
-    assert checks.check_notebook_times(broken) == ["instructors/execution-statistics.md: the notebook table's markers are missing"]
+    assert checks.check_notebook_times(broken) == [
+        "instructors/execution-statistics.md: the notebook table's markers are missing"
+    ]

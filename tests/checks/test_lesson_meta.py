@@ -49,23 +49,46 @@ def write(tmp_path, name, text):
 
 
 def test_read_episode(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
-    assert (episode.number, episode.slug, episode.title, episode.minutes) == (3, "03-counting", "Counting penguins", 45)
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
+    assert (episode.number, episode.slug, episode.title, episode.minutes) == (
+        3,
+        "03-counting",
+        "Counting penguins",
+        45,
+    )
     assert episode.body.startswith("Some prose.")
 
 
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda t: t.replace('title: "Counting penguins"\n', ""), "missing front matter key 'title'"),
-        (lambda t: t.replace("teaching: 25", "teaching: soon"), "'teaching' must be a whole number"),
-        (lambda t: t.replace('keypoints: ["Count twice."]', "keypoints: []"), "'keypoints' must be a non-empty list"),
-        (lambda t: t.replace("---\ntitle", "title", 1), "no YAML front matter"),
+        (
+            lambda t: t.replace('title: "Counting penguins"\n', ""),
+            "missing front matter key 'title'",
+        ),
+        (
+            lambda t: t.replace("teaching: 25", "teaching: soon"),
+            "'teaching' must be a whole number",
+        ),
+        (
+            lambda t: t.replace(
+                'keypoints: ["Count twice."]', "keypoints: []"
+            ),
+            "'keypoints' must be a non-empty list",
+        ),
+        (
+            lambda t: t.replace("---\ntitle", "title", 1),
+            "no YAML front matter",
+        ),
     ],
 )
 def test_bad_front_matter_is_reported(tmp_path, change, problem):
     with pytest.raises(lesson_meta.FrontMatterError, match=problem):
-        lesson_meta.read_episode(write(tmp_path, "03-counting.md", change(EPISODE)))
+        lesson_meta.read_episode(
+            write(tmp_path, "03-counting.md", change(EPISODE))
+        )
 
 
 def test_episode_file_names_are_checked(tmp_path):
@@ -74,46 +97,100 @@ def test_episode_file_names_are_checked(tmp_path):
 
 
 def test_overview_renders_front_matter(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
-    links = lesson_meta.notebook_links(episode, "https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
+    links = lesson_meta.notebook_links(
+        episode,
+        "https://github.com/org/repo",
+        "main",
+        "https://mybinder.org",
+        "https://colab.research.google.com",
+    )
     text = lesson_meta.render_overview(episode, links)
     assert text.startswith("# Counting penguins\n")
     assert "**Teaching:** 25 min · **Exercises:** 20 min" in text
     assert "- How many penguins?\n- Which islands?" in text
     assert "- Count penguins." in text
-    assert "https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb" in text
-    assert "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Fnotebooks%2F03-counting.ipynb" in text
-    assert "{download}`Download the notebook <../notebooks/03-counting.ipynb>`" in text
+    assert (
+        "https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb"
+        in text
+    )
+    assert (
+        "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Fnotebooks%2F03-counting.ipynb"
+        in text
+    )
+    assert (
+        "{download}`Download the notebook <../notebooks/03-counting.ipynb>`"
+        in text
+    )
     keypoints = lesson_meta.render_keypoints(episode)
-    assert ":::{admonition} Key points" in keypoints and "- Count twice." in keypoints
+    assert (
+        ":::{admonition} Key points" in keypoints
+        and "- Count twice." in keypoints
+    )
 
 
 def test_schedule_has_running_clock_and_total(tmp_path):
-    first = write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
-    second = write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 50"))
+    first = write(
+        tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First")
+    )
+    second = write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Second").replace(
+            "teaching: 25", "teaching: 50"
+        ),
+    )
     episodes = lesson_meta.load_episodes(tmp_path)
     assert [e.path for e in episodes] == [first, second]
     rows = lesson_meta.schedule_rows(episodes)
-    assert [(start, minutes) for start, _, minutes in rows] == [("00:00", 45), ("00:45", 70), ("01:55", 115)]
+    assert [(start, minutes) for start, _, minutes in rows] == [
+        ("00:00", 45),
+        ("00:45", 70),
+        ("01:55", 115),
+    ]
     table = lesson_meta.render_schedule(episodes)
-    assert "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |" in table
-    assert "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |" in table
+    assert (
+        "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |"
+        in table
+    )
+    assert (
+        "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |"
+        in table
+    )
     # An optional episode comes after the finish, outside the clock and the total.
-    write(tmp_path, "03-c.md", EPISODE.replace("Counting penguins", "Extra").replace("teaching: 25", "optional: true\nteaching: 25"))
+    write(
+        tmp_path,
+        "03-c.md",
+        EPISODE.replace("Counting penguins", "Extra").replace(
+            "teaching: 25", "optional: true\nteaching: 25"
+        ),
+    )
     table = lesson_meta.render_schedule(lesson_meta.load_episodes(tmp_path))
-    assert table.index("**Finish** | **115 min in total**") < table.index("| Optional | 3. {doc}`Extra </episodes/03-c>` | 25 + 20 = 45 min |")
+    assert table.index("**Finish** | **115 min in total**") < table.index(
+        "| Optional | 3. {doc}`Extra </episodes/03-c>` | 25 + 20 = 45 min |"
+    )
 
 
 def test_instructor_notes_are_collected(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
-    assert lesson_meta.instructor_notes(episode.body) == ["Live-code the counting."]
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
+    assert lesson_meta.instructor_notes(episode.body) == [
+        "Live-code the counting."
+    ]
     page = lesson_meta.render_instructor_notes([episode])
-    assert "## 3. Counting penguins" in page and "Live-code the counting." in page
+    assert (
+        "## 3. Counting penguins" in page and "Live-code the counting." in page
+    )
     assert "Teaching 25 min, exercises 20 min (45 min)" in page
 
 
 def test_challenges_and_solutions_are_found(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
     found = lesson_meta.challenges(episode.body)
     assert [(c.title, c.label, c.minutes) for c in found] == [
         ("Count them (5 min)", "ex-count", 5),
@@ -123,12 +200,24 @@ def test_challenges_and_solutions_are_found(tmp_path):
 
 
 def test_challenge_minutes_become_a_badge(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
     text = lesson_meta.render_challenge_minutes(episode.body)
-    assert "::::{exercise} Count them\n:label: ex-count\n\n{bdg-primary-line}`Time: 5 min`\n\n" in text
-    assert "::::{exercise} Without a label\n\n{bdg-primary-line}`Time: 15 min`\n\nText." in text
+    assert (
+        "::::{exercise} Count them\n:label: ex-count\n\n{bdg-primary-line}`Time: 5 min`\n\n"
+        in text
+    )
+    assert (
+        "::::{exercise} Without a label\n\n{bdg-primary-line}`Time: 15 min`\n\nText."
+        in text
+    )
     # Nothing else changes: the same non-blank lines, minus the minutes in the titles.
-    kept = [line for line in text.splitlines() if line.strip() and "bdg-primary-line" not in line]
+    kept = [
+        line
+        for line in text.splitlines()
+        if line.strip() and "bdg-primary-line" not in line
+    ]
     original = episode.body.replace(" (5 min)", "").replace(" (15 min)", "")
     assert kept == [line for line in original.splitlines() if line.strip()]
 
@@ -143,7 +232,13 @@ VARIANTS = """\
 
 def _two_episodes(tmp_path):
     write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
-    write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 15"))
+    write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Second").replace(
+            "teaching: 25", "teaching: 15"
+        ),
+    )
     return lesson_meta.load_episodes(tmp_path)
 
 
@@ -151,23 +246,50 @@ def test_variants_are_timed_from_the_episodes(tmp_path):
     episodes = _two_episodes(tmp_path)
     (variant,) = lesson_meta.parse_variants(VARIANTS, episodes)
     assert variant["total"] == 45 + 10 + 15
-    assert [(start, label, minutes) for start, _, label, minutes in variant["rows"]] == [
-        ("00:00", "", 45), ("00:45", "Coffee", 10), ("00:55", "teaching only", 15)]
+    assert [
+        (start, label, minutes) for start, _, label, minutes in variant["rows"]
+    ] == [
+        ("00:00", "", 45),
+        ("00:45", "Coffee", 10),
+        ("00:55", "teaching only", 15),
+    ]
     text = lesson_meta.render_variants(episodes, VARIANTS)
     assert "### Short" in text and "For a conference slot." in text
-    assert "| 00:55 | 2. {doc}`Second </episodes/02-b>` (teaching only) | 15 |" in text
+    assert (
+        "| 00:55 | 2. {doc}`Second </episodes/02-b>` (teaching only) | 15 |"
+        in text
+    )
     assert "| 01:10 | **Finish** | **70** |" in text
 
 
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda t: t.replace("budget: 70", "budget: 60"), "takes 70 min, over its budget of 60 min"),
-        (lambda t: t.replace('"02 teaching"', '"09 teaching"'), "there is no episode 09"),
-        (lambda t: t.replace('"02 teaching"', '"02 half"'), "cannot read plan item '02 half'"),
-        (lambda t: t.replace('"02 teaching"', '"02 full"'), "takes 90 min, over its budget of 70 min .*re-plan"),
-        (lambda t: t.replace('"break 10 Coffee", "02 teaching"', '"break 10 Coffee"') + "  covers: all\n",
-         "covers all episodes but leaves out 02"),
+        (
+            lambda t: t.replace("budget: 70", "budget: 60"),
+            "takes 70 min, over its budget of 60 min",
+        ),
+        (
+            lambda t: t.replace('"02 teaching"', '"09 teaching"'),
+            "there is no episode 09",
+        ),
+        (
+            lambda t: t.replace('"02 teaching"', '"02 half"'),
+            "cannot read plan item '02 half'",
+        ),
+        (
+            lambda t: t.replace('"02 teaching"', '"02 full"'),
+            "takes 90 min, over its budget of 70 min .*re-plan",
+        ),
+        (
+            lambda t: (
+                t.replace(
+                    '"break 10 Coffee", "02 teaching"', '"break 10 Coffee"'
+                )
+                + "  covers: all\n"
+            ),
+            "covers all episodes but leaves out 02",
+        ),
     ],
 )
 def test_bad_variants_are_reported(tmp_path, change, problem):
@@ -181,74 +303,161 @@ def test_title_heading_is_found_outside_code_blocks_only():
     assert not lesson_meta.has_title_heading(code)
     assert lesson_meta.has_title_heading(code + "\n# A title after the code\n")
     # A directive in backticks is not a code block: a heading inside it still counts.
-    assert lesson_meta.has_title_heading("```{admonition} Note\n# Title\n```\n")
+    assert lesson_meta.has_title_heading(
+        "```{admonition} Note\n# Title\n```\n"
+    )
 
 
 def test_overview_links_the_full_and_the_type_along_notebook(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
-    settings = ("https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
+    settings = (
+        "https://github.com/org/repo",
+        "main",
+        "https://mybinder.org",
+        "https://colab.research.google.com",
+    )
     links = lesson_meta.notebook_links(episode, *settings)
     text = lesson_meta.render_overview(episode, links)
     full, typed = text.split("**Type-along notebook**")
     assert "**Full notebook**" in full and "type-along" not in full
-    assert "[Open the notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb)" in full
-    assert "[Open the type-along notebook in Binder](https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Ftype-along%2F03-counting.ipynb)" in typed
-    assert "[Open the type-along notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/type-along/03-counting.ipynb)" in typed
-    assert "{download}`Download the type-along notebook <../type-along/03-counting.ipynb>`" in typed
+    assert (
+        "[Open the notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/notebooks/03-counting.ipynb)"
+        in full
+    )
+    assert (
+        "[Open the type-along notebook in Binder](https://mybinder.org/v2/gh/org/repo/main?urlpath=lab%2Ftree%2Ftype-along%2F03-counting.ipynb)"
+        in typed
+    )
+    assert (
+        "[Open the type-along notebook in Colab](https://colab.research.google.com/github/org/repo/blob/main/type-along/03-counting.ipynb)"
+        in typed
+    )
+    assert (
+        "{download}`Download the type-along notebook <../type-along/03-counting.ipynb>`"
+        in typed
+    )
     # Without a type-along notebook: the full notebook's links only, on one line.
-    alone = lesson_meta.render_overview(episode, lesson_meta.notebook_links(episode, *settings, type_along=False))
+    alone = lesson_meta.render_overview(
+        episode,
+        lesson_meta.notebook_links(episode, *settings, type_along=False),
+    )
     assert "type-along" not in alone and "**Full notebook**" not in alone
-    assert "[Read the notebook with its outputs](../notebooks/03-counting.ipynb) · [Open the notebook in Binder]" in alone
+    assert (
+        "[Read the notebook with its outputs](../notebooks/03-counting.ipynb) · [Open the notebook in Binder]"
+        in alone
+    )
 
 
 def test_instructor_notes_list_the_live_coded_cells(tmp_path):
-    episode = lesson_meta.read_episode(write(tmp_path, "03-counting.md", EPISODE))
-    page = lesson_meta.render_instructor_notes([episode], {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]})
+    episode = lesson_meta.read_episode(
+        write(tmp_path, "03-counting.md", EPISODE)
+    )
+    page = lesson_meta.render_instructor_notes(
+        [episode],
+        {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]},
+    )
     assert "**Live-coded cells** of `notebooks/03-counting.ipynb`" in page
-    assert "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n" in page
-    assert "No cells of the notebook are tagged `live-code` yet." in lesson_meta.render_instructor_notes([episode], {})
+    assert (
+        "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n"
+        in page
+    )
+    assert (
+        "No cells of the notebook are tagged `live-code` yet."
+        in lesson_meta.render_instructor_notes([episode], {})
+    )
     assert "Live-coded" not in lesson_meta.render_instructor_notes([episode])
 
 
 def test_a_variant_can_take_more_than_a_day(tmp_path):
     episodes = _two_episodes(tmp_path)
-    text = "- title: Two short days\n  budget: 50\n  covers: all\n  plan: [\"01 full\", \"next day\", \"02 full\"]\n"
+    text = '- title: Two short days\n  budget: 50\n  covers: all\n  plan: ["01 full", "next day", "02 full"]\n'
     (variant,) = lesson_meta.parse_variants(text, episodes)
-    assert variant["days"] == [45, 35] and variant["total"] == 80 and variant["left_out"] == []
+    assert (
+        variant["days"] == [45, 35]
+        and variant["total"] == 80
+        and variant["left_out"] == []
+    )
     rendered = lesson_meta.render_variants(episodes, text)
     assert "2 days of at most 50 minutes (day 1: 45, day 2: 35)" in rendered
-    assert "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |" in rendered
-    with pytest.raises(lesson_meta.FrontMatterError, match="the plan takes 80 min, over its budget of 50 min"):
+    assert (
+        "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |"
+        in rendered
+    )
+    with pytest.raises(
+        lesson_meta.FrontMatterError,
+        match="the plan takes 80 min, over its budget of 50 min",
+    ):
         lesson_meta.parse_variants(text.replace('"next day", ', ""), episodes)
 
 
-def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(tmp_path):
+def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(
+    tmp_path,
+):
     write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
-    write(tmp_path, "02-b.md", EPISODE.replace("Counting penguins", "Extension").replace("teaching: 25", "optional: true\nteaching: 25"))
+    write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Extension").replace(
+            "teaching: 25", "optional: true\nteaching: 25"
+        ),
+    )
     episodes = lesson_meta.load_episodes(tmp_path)
     assert [e.optional for e in episodes] == [False, True]
-    text = "- title: Core\n  budget: 60\n  covers: all\n  plan: [\"01 full\"]\n"
+    text = '- title: Core\n  budget: 60\n  covers: all\n  plan: ["01 full"]\n'
     (variant,) = lesson_meta.parse_variants(text, episodes)
     assert variant["left_out"] == []
-    rendered = lesson_meta.render_variants(episodes, text.replace('"01 full"', '"01 full", "next day", "02 full"'))
-    assert "2. {doc}`Extension </episodes/02-b>` (optional extension) | 45 |" in rendered
-    with pytest.raises(lesson_meta.FrontMatterError, match="covers all episodes but leaves out 01"):
-        lesson_meta.parse_variants(text.replace('"01 full"', '"02 full"'), episodes)
-    write(tmp_path, "02-b.md", EPISODE.replace("teaching: 25", "optional: yes please\nteaching: 25"))
-    with pytest.raises(lesson_meta.FrontMatterError, match="'optional' must be true or false"):
+    rendered = lesson_meta.render_variants(
+        episodes, text.replace('"01 full"', '"01 full", "next day", "02 full"')
+    )
+    assert (
+        "2. {doc}`Extension </episodes/02-b>` (optional extension) | 45 |"
+        in rendered
+    )
+    with pytest.raises(
+        lesson_meta.FrontMatterError,
+        match="covers all episodes but leaves out 01",
+    ):
+        lesson_meta.parse_variants(
+            text.replace('"01 full"', '"02 full"'), episodes
+        )
+    write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("teaching: 25", "optional: yes please\nteaching: 25"),
+    )
+    with pytest.raises(
+        lesson_meta.FrontMatterError, match="'optional' must be true or false"
+    ):
         lesson_meta.load_episodes(tmp_path)
 
 
 def test_a_notebook_with_an_extra_has_no_binder_links(tmp_path):
     (tmp_path / "episodes").mkdir()
-    episode = lesson_meta.read_episode(write(tmp_path / "episodes", "09-deep.md", EPISODE))
+    episode = lesson_meta.read_episode(
+        write(tmp_path / "episodes", "09-deep.md", EPISODE)
+    )
     (tmp_path / "notebooks").mkdir()
     notebook = tmp_path / "notebooks" / "09-deep.ipynb"
-    notebook.write_text('{"cells": [], "metadata": {"lesson": {"extra": "deep-learning"}}}', encoding="utf-8")
-    settings = ("https://github.com/org/repo", "main", "https://mybinder.org", "https://colab.research.google.com")
+    notebook.write_text(
+        '{"cells": [], "metadata": {"lesson": {"extra": "deep-learning"}}}',
+        encoding="utf-8",
+    )
+    settings = (
+        "https://github.com/org/repo",
+        "main",
+        "https://mybinder.org",
+        "https://colab.research.google.com",
+    )
     links = lesson_meta.notebook_links(episode, *settings)
     assert episode.extra() == "deep-learning"
-    assert not [key for key in links if "binder" in key and key != "not on binder"]
-    assert "Open the notebook in Colab" in links["colab"] and "not on Binder" in links["not on binder"]
+    assert not [
+        key for key in links if "binder" in key and key != "not on binder"
+    ]
+    assert (
+        "Open the notebook in Colab" in links["colab"]
+        and "not on Binder" in links["not on binder"]
+    )
     notebook.write_text('{"cells": [], "metadata": {}}', encoding="utf-8")
     assert "binder" in lesson_meta.notebook_links(episode, *settings)

@@ -10,7 +10,11 @@ import pytest
 from scipy import stats as scipy_stats
 
 from lessonkit import stats
-from lessonkit.stats import bootstrap_ci, corrected_ci, corrected_resampled_ttest
+from lessonkit.stats import (
+    bootstrap_ci,
+    corrected_ci,
+    corrected_resampled_ttest,
+)
 
 # A case small enough to compute by hand. Five paired splits, 80 training and 20 test rows:
 #   differences d = 0.01, 0.02, 0.03, 0.04, 0.05   mean 0.03, sample variance s^2 = 2.5e-4
@@ -34,7 +38,9 @@ def test_corrected_ttest_matches_the_hand_computed_case():
     assert result.t_statistic == pytest.approx(2 * math.sqrt(2))
     assert result.df == 4
     assert result.p_value == pytest.approx(0.0474, abs=5e-4)
-    assert result.p_value == pytest.approx(2 * scipy_stats.t.sf(2 * math.sqrt(2), 4))
+    assert result.p_value == pytest.approx(
+        2 * scipy_stats.t.sf(2 * math.sqrt(2), 4)
+    )
     assert result.ci_low == pytest.approx(0.03 - 0.02945, abs=1e-5)
     assert result.ci_high == pytest.approx(0.03 + 0.02945, abs=1e-5)
 
@@ -51,7 +57,9 @@ def test_corrected_ttest_is_more_cautious_than_the_ordinary_paired_ttest():
 def test_without_overlap_the_correction_vanishes():
     # n_test/n_train -> 0 leaves 1/J: the ordinary paired t-test.
     ordinary = scipy_stats.ttest_rel(SCORES_A, SCORES_B)
-    corrected = corrected_resampled_ttest(SCORES_A, SCORES_B, n_train=10**12, n_test=1)
+    corrected = corrected_resampled_ttest(
+        SCORES_A, SCORES_B, n_train=10**12, n_test=1
+    )
     assert corrected.t_statistic == pytest.approx(ordinary.statistic)
     assert corrected.p_value == pytest.approx(ordinary.pvalue)
 
@@ -63,7 +71,9 @@ def test_repeated_kfold_factor_is_one_over_k_minus_one():
     a, b = rng.normal(0.8, 0.03, 50), rng.normal(0.79, 0.03, 50)
     d = a - b
     expected_t = d.mean() / math.sqrt(0.27 * d.var(ddof=1))
-    assert corrected_resampled_ttest(a, b, n_train=400, n_test=100).t_statistic == pytest.approx(expected_t)
+    assert corrected_resampled_ttest(
+        a, b, n_train=400, n_test=100
+    ).t_statistic == pytest.approx(expected_t)
 
 
 def test_sign_follows_the_order_of_the_models():
@@ -80,7 +90,12 @@ def test_sign_follows_the_order_of_the_models():
         (SCORES_A[:1], SCORES_B[:1], {}, "at least two splits"),
         (SCORES_A, SCORES_B, {"n_train": 0}, "n_train must be a positive"),
         (SCORES_A, SCORES_B, {"n_test": 2.5}, "n_test must be a positive"),
-        (SCORES_A, SCORES_B, {"confidence": 95}, "confidence must be between 0 and 1"),
+        (
+            SCORES_A,
+            SCORES_B,
+            {"confidence": 95},
+            "confidence must be between 0 and 1",
+        ),
         (SCORES_A, SCORES_A - 0.01, {}, "variance is zero"),
     ],
 )
@@ -93,7 +108,9 @@ def test_corrected_ttest_refuses_bad_input(a, b, kwargs, message):
 def test_corrected_ci_matches_the_hand_computed_case():
     ci = corrected_ci(SCORES_A - SCORES_B, N_TRAIN, N_TEST)
     assert ci.estimate == pytest.approx(0.03)
-    assert (ci.low, ci.high) == pytest.approx((0.03 - 0.02945, 0.03 + 0.02945), abs=1e-5)
+    assert (ci.low, ci.high) == pytest.approx(
+        (0.03 - 0.02945, 0.03 + 0.02945), abs=1e-5
+    )
 
 
 def test_corrected_ci_refuses_a_single_score():
@@ -117,8 +134,12 @@ def test_bootstrap_estimate_is_the_metric_on_the_data_and_lies_in_the_interval()
 
 def test_bootstrap_is_repeatable_with_a_seed():
     x = np.random.default_rng(5).normal(size=50)
-    assert bootstrap_ci(np.mean, x, random_state=3) == bootstrap_ci(np.mean, x, random_state=3)
-    assert bootstrap_ci(np.mean, x, random_state=3) != bootstrap_ci(np.mean, x, random_state=4)
+    assert bootstrap_ci(np.mean, x, random_state=3) == bootstrap_ci(
+        np.mean, x, random_state=3
+    )
+    assert bootstrap_ci(np.mean, x, random_state=3) != bootstrap_ci(
+        np.mean, x, random_state=4
+    )
 
 
 def test_bootstrap_of_a_mean_agrees_with_the_normal_approximation():
@@ -133,7 +154,12 @@ def test_bootstrap_keeps_pairs_together():
     # Two identical prediction vectors differ by exactly zero in every resample.
     y_true = np.array([0, 1, 1, 0, 1, 0, 0, 1])
     y_pred = np.array([0, 1, 0, 0, 1, 1, 0, 1])
-    ci = bootstrap_ci(lambda t, a, b: accuracy(t, a) - accuracy(t, b), y_true, y_pred, y_pred.copy())
+    ci = bootstrap_ci(
+        lambda t, a, b: accuracy(t, a) - accuracy(t, b),
+        y_true,
+        y_pred,
+        y_pred.copy(),
+    )
     assert ci == (0.0, 0.0, 0.0)
 
 
@@ -148,8 +174,16 @@ def test_perfect_predictions_give_a_degenerate_interval():
         ((), {}, "at least one array"),
         ((np.zeros(5), np.zeros(4)), {}, "same length"),
         ((np.zeros(1), np.zeros(1)), {}, "at least two rows"),
-        ((np.zeros(5), np.zeros(5)), {"n_resamples": 0}, "n_resamples must be a positive integer"),
-        ((np.zeros(5), np.zeros(5)), {"confidence": 1.5}, "confidence must be between 0 and 1"),
+        (
+            (np.zeros(5), np.zeros(5)),
+            {"n_resamples": 0},
+            "n_resamples must be a positive integer",
+        ),
+        (
+            (np.zeros(5), np.zeros(5)),
+            {"confidence": 1.5},
+            "confidence must be between 0 and 1",
+        ),
     ],
 )
 def test_bootstrap_refuses_bad_input(arrays, kwargs, message):

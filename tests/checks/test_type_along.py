@@ -13,23 +13,42 @@ from tools import notebooks as nbtools
 
 def full_notebook():
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     cells = [
         nbformat.v4.new_markdown_cell("# Penguins"),
-        nbformat.v4.new_code_cell("import lessonkit", metadata={"tags": ["lesson-setup", "hide-input"]}),
+        nbformat.v4.new_code_cell(
+            "import lessonkit",
+            metadata={"tags": ["lesson-setup", "hide-input"]},
+        ),
         nbformat.v4.new_code_cell("penguins = lessonkit.load_penguins()"),
-        nbformat.v4.new_code_cell("# Fit the forest with five seeds\nscores = [fit(s) for s in range(5)]\nscores",
-                                  metadata={"tags": ["live-code"]}),
-        nbformat.v4.new_code_cell("# Plot the scores\nplt.plot(scores)", metadata={"tags": ["live-code"]}),
-        nbformat.v4.new_code_cell("# @title ...\nglue('n', 5)", metadata={"tags": ["plumbing", "remove-cell"]}),
-        nbformat.v4.new_code_cell("# Optional: ten seeds\nscores10 = [fit(s) for s in range(10)]",
-                                  metadata={"tags": ["going-further"]}),
+        nbformat.v4.new_code_cell(
+            "# Fit the forest with five seeds\nscores = [fit(s) for s in range(5)]\nscores",
+            metadata={"tags": ["live-code"]},
+        ),
+        nbformat.v4.new_code_cell(
+            "# Plot the scores\nplt.plot(scores)",
+            metadata={"tags": ["live-code"]},
+        ),
+        nbformat.v4.new_code_cell(
+            "# @title ...\nglue('n', 5)",
+            metadata={"tags": ["plumbing", "remove-cell"]},
+        ),
+        nbformat.v4.new_code_cell(
+            "# Optional: ten seeds\nscores10 = [fit(s) for s in range(10)]",
+            metadata={"tags": ["going-further"]},
+        ),
     ]
     for index, cell in enumerate(cells):
         cell["id"] = f"01-{index:03d}"
         if cell.cell_type == "code":
             cell.execution_count = index
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="out\n")]
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text="out\n")
+            ]
     nb.cells = cells
     return nb
 
@@ -39,7 +58,9 @@ def test_live_code_cells_keep_their_first_comment_line_and_nothing_else_changes(
     typed = nbtools.type_along(full, "01-penguins.ipynb")
     assert full.cells[3].outputs, "the full notebook is not changed"
     note = typed.cells[1]
-    assert note.cell_type == "markdown" and note.metadata["tags"] == ["type-along-note"]
+    assert note.cell_type == "markdown" and note.metadata["tags"] == [
+        "type-along-note"
+    ]
     assert "`notebooks/01-penguins.ipynb`" in note.source
     body = typed.cells[:1] + typed.cells[2:]
     assert [c.source for c in body] == [
@@ -47,9 +68,17 @@ def test_live_code_cells_keep_their_first_comment_line_and_nothing_else_changes(
         "# Fit the forest with five seeds", "# Plot the scores",
         "# Optional: ten seeds\nscores10 = [fit(s) for s in range(10)]",
     ]  # fmt: skip
-    assert all(c.outputs == [] and c.execution_count is None for c in body if c.cell_type == "code")
+    assert all(
+        c.outputs == [] and c.execution_count is None
+        for c in body
+        if c.cell_type == "code"
+    )
     # The plumbing cell (glue, checks: for the site, using the full notebook's names) is left out.
-    assert [c.metadata for c in body] == [c.metadata for c in full.cells if "plumbing" not in c.metadata.get("tags", [])]
+    assert [c.metadata for c in body] == [
+        c.metadata
+        for c in full.cells
+        if "plumbing" not in c.metadata.get("tags", [])
+    ]
     nbformat.validate(typed)
 
 
@@ -76,7 +105,9 @@ def test_the_check_wants_current_type_along_notebooks(tmp_path):
     assert target == tmp_path / "type-along" / "01-penguins.ipynb"
     assert lesson_checks.check_type_along(tmp_path) == []
     nb = json.loads(path.read_text())
-    nb["cells"][4]["source"] = "# Plot the scores as bars\nplt.bar(range(5), scores)"
+    nb["cells"][4]["source"] = (
+        "# Plot the scores as bars\nplt.bar(range(5), scores)"
+    )
     path.write_text(json.dumps(nb))
     assert lesson_checks.check_type_along(tmp_path) == [
         "type-along/01-penguins.ipynb is not current with notebooks/01-penguins.ipynb: "
@@ -84,19 +115,27 @@ def test_the_check_wants_current_type_along_notebooks(tmp_path):
     ]
     nbtools.write_type_along(path)
     (tmp_path / "type-along" / "02-gone.ipynb").write_text("{}")
-    assert lesson_checks.check_type_along(tmp_path) == ["type-along/02-gone.ipynb has no notebooks/02-gone.ipynb: delete it"]
+    assert lesson_checks.check_type_along(tmp_path) == [
+        "type-along/02-gone.ipynb has no notebooks/02-gone.ipynb: delete it"
+    ]
 
 
-def test_the_built_site_check_wants_both_notebooks_linked_from_each_episode(tmp_path):
+def test_the_built_site_check_wants_both_notebooks_linked_from_each_episode(
+    tmp_path,
+):
     path = lesson(tmp_path)
     nbtools.write_type_along(path)
-    (tmp_path / "_config.yml").write_text("repository:\n  url: https://github.com/org/repo\n  branch: main\n")
+    (tmp_path / "_config.yml").write_text(
+        "repository:\n  url: https://github.com/org/repo\n  branch: main\n"
+    )
     html = tmp_path / "html"
     downloads = {}
     for folder in ("notebooks", "type-along"):
         target = html / "_downloads" / folder[:4] / "01-penguins.ipynb"
         target.parent.mkdir(parents=True)
-        target.write_text((tmp_path / folder / "01-penguins.ipynb").read_text())
+        target.write_text(
+            (tmp_path / folder / "01-penguins.ipynb").read_text()
+        )
         downloads[folder] = f"../_downloads/{folder[:4]}/01-penguins.ipynb"
     page = html / "episodes" / "01-penguins.html"
     page.parent.mkdir()
@@ -108,9 +147,12 @@ def test_the_built_site_check_wants_both_notebooks_linked_from_each_episode(tmp_
             f'<a href="{downloads[folder]}">d</a>'
         )
 
-    page.write_text(f"<html><body>{links('notebooks')}{links('type-along')}</body></html>")
+    page.write_text(
+        f"<html><body>{links('notebooks')}{links('type-along')}</body></html>"
+    )
     assert lesson_checks.check_built_site(tmp_path, html) == []
     page.write_text(f"<html><body>{links('notebooks')}</body></html>")
     assert lesson_checks.check_built_site(tmp_path, html) == [
-        f"episodes/01-penguins.html: no {kind} link to type-along/01-penguins.ipynb" for kind in ("Binder", "Colab", "download")
+        f"episodes/01-penguins.html: no {kind} link to type-along/01-penguins.ipynb"
+        for kind in ("Binder", "Colab", "download")
     ]

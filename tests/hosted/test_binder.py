@@ -39,20 +39,32 @@ def test_binder_keeps_its_server_versions(image):
             name, version = line.split("==")
             base[name.lower()] = version
     installed = {}
-    for line in emulate._run([image.venv / "bin" / "python", "-m", "pip", "freeze", "--all"]).stdout.splitlines():
+    for line in emulate._run(
+        [image.venv / "bin" / "python", "-m", "pip", "freeze", "--all"]
+    ).stdout.splitlines():
         if "==" in line:
             name, version = line.split("==")
             installed[name.lower().replace("_", "-")] = version
     for server in ("jupyterlab", "notebook", "jupyter-server", "jupyterhub", "jupyter-resource-usage",
                    "jupyter-offlinenotebook"):  # fmt: skip
-        assert installed.get(server) == base[server], f"binder/ changed {server}: {base[server]} -> {installed.get(server)}"
+        assert installed.get(server) == base[server], (
+            f"binder/ changed {server}: {base[server]} -> {installed.get(server)}"
+        )
 
 
 def test_a_notebook_runs_through_binders_server(image, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "LESSON_", "JUPYTER"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("VIRTUAL_ENV", "LESSON_", "JUPYTER"))
+    }
     env["PATH"] = f"{image.venv / 'bin'}{os.pathsep}{env['PATH']}"
     env["HOME"] = str(tmp_path / "home")
-    with emulate.jupyter_server("jupyter lab", image.repo, env, tmp_path / "server.log") as (base, token):
-        errors, python = emulate.run_notebook_through_server(base, token, NOTEBOOK)
+    with emulate.jupyter_server(
+        "jupyter lab", image.repo, env, tmp_path / "server.log"
+    ) as (base, token):
+        errors, python = emulate.run_notebook_through_server(
+            base, token, NOTEBOOK
+        )
     assert not errors, "\n".join(errors)
     assert python is not None and python.parent == image.venv / "bin", python

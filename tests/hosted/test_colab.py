@@ -48,13 +48,21 @@ def test_notebook_runs_on_colab_after_one_restart(notebook, sources, tmp_path):
     session = emulate.colab_session(notebook, tmp_path, **sources)
     first = emulate.run_setup_cell(session, notebook.name)
     # First run: installs, then one plain message (no traceback) saying where to click.
-    assert first.error is not None and first.error.startswith("LessonSetupStop: Installed."), first.text
+    assert first.error is not None and first.error.startswith(
+        "LessonSetupStop: Installed."
+    ), first.text
     assert RESTART in first.error and "numpy" in first.error, first.error
-    assert "Traceback" not in first.text and "File " not in first.text, first.text
+    assert "Traceback" not in first.text and "File " not in first.text, (
+        first.text
+    )
     # The restart: nbval starts a new kernel and runs the notebook from the top; the set-up
     # cell's stored output is empty, so it must now pass without a word, and every output
     # must be as stored. One BLAS thread, hash seed 0, no CI variables: a learner's session.
-    run = emulate.nbval_in_session(session, notebook.name, learner_env(OMP_NUM_THREADS="1", PYTHONHASHSEED="0"))
+    run = emulate.nbval_in_session(
+        session,
+        notebook.name,
+        learner_env(OMP_NUM_THREADS="1", PYTHONHASHSEED="0"),
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-6000:]
     # The data came from the published address into the notebook's folder: only what the lesson publishes.
     fetched = {p.name for p in (session.folder / "data").glob("*")}
@@ -62,7 +70,11 @@ def test_notebook_runs_on_colab_after_one_restart(notebook, sources, tmp_path):
 
 
 def _versions(session: emulate.ColabSession) -> dict[str, str]:
-    lines = [line.split("==") for line in session.freeze().splitlines() if "==" in line]
+    lines = [
+        line.split("==")
+        for line in session.freeze().splitlines()
+        if "==" in line
+    ]
     return {name.lower(): version for name, version in lines}
 
 
@@ -82,7 +94,9 @@ def test_colab_without_network_says_so_and_changes_nothing(tmp_path, sources):
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
     # The first cell cannot even fetch lessonkit: it says so with pip's reason, no traceback.
-    assert run.error and run.error.startswith(f"Stop: Could not install git+{closed}/easy-wins@main"), run.text
+    assert run.error and run.error.startswith(
+        f"Stop: Could not install git+{closed}/easy-wins@main"
+    ), run.text
     assert "Traceback" not in run.text, run.text
     assert _versions(session) == before
     # Back online: the next run installs as usual (and asks for the restart).
@@ -95,28 +109,65 @@ def test_colab_without_network_says_so_and_changes_nothing(tmp_path, sources):
 def test_a_repository_that_does_not_exist_is_named(tmp_path, sources):
     notebook = NOTEBOOKS[0]
     missing = (tmp_path / "nobody" / "easy-wins").as_uri() + "@main"
-    session = emulate.colab_session(notebook, tmp_path / "session", LESSON_REPOSITORY=missing)
+    session = emulate.colab_session(
+        notebook, tmp_path / "session", LESSON_REPOSITORY=missing
+    )
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
-    assert run.error and run.error.startswith(f"Stop: Could not install git+{missing}"), run.text
-    assert "does not exist" in run.error or "not found" in run.error.lower() or "fatal" in run.error, run.error
+    assert run.error and run.error.startswith(
+        f"Stop: Could not install git+{missing}"
+    ), run.text
+    assert (
+        "does not exist" in run.error
+        or "not found" in run.error.lower()
+        or "fatal" in run.error
+    ), run.error
     assert _versions(session) == before
 
 
-def test_without_network_after_lessonkit_the_install_says_so(tmp_path, sources):
+def test_without_network_after_lessonkit_the_install_says_so(
+    tmp_path, sources
+):
     """lessonkit came (from the repository), the package index does not answer: lessonkit's
     set-up names what failed and what to do, and changes none of the session's packages."""
     notebook = NOTEBOOKS[0]
     closed = f"http://127.0.0.1:{emulate.free_port()}"
     session = emulate.colab_session(notebook, tmp_path, **sources)
-    session_pip = [str(session.python), "-m", "pip", "install", "--quiet", "--no-deps", f"git+{sources['LESSON_REPOSITORY']}"]
+    session_pip = [
+        str(session.python),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        f"git+{sources['LESSON_REPOSITORY']}",
+    ]
     emulate._run(session_pip)
-    emulate._run([str(session.python), "-m", "pip", "install", "--quiet", "uv==" + _pin("uv")])
+    emulate._run(
+        [
+            str(session.python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "uv==" + _pin("uv"),
+        ]
+    )
     before = _versions(session)
-    _point_kernel(session, **sources, PIP_INDEX_URL=f"{closed}/simple", UV_DEFAULT_INDEX=f"{closed}/simple")
+    _point_kernel(
+        session,
+        **sources,
+        PIP_INDEX_URL=f"{closed}/simple",
+        UV_DEFAULT_INDEX=f"{closed}/simple",
+    )
     run = emulate.run_setup_cell(session, notebook.name)
-    assert run.error and run.error.startswith("LessonSetupStop: Could not install the lesson's packages"), run.text
-    assert "Check that this session is online" in run.error and "Traceback" not in run.text
+    assert run.error and run.error.startswith(
+        "LessonSetupStop: Could not install the lesson's packages"
+    ), run.text
+    assert (
+        "Check that this session is online" in run.error
+        and "Traceback" not in run.text
+    )
     assert _versions(session) == before
 
 
@@ -126,12 +177,22 @@ def _pin(name: str) -> str:
     return lesson_pins("colab")[name]
 
 
-@pytest.mark.parametrize("notebook", notebooks.lesson_notebooks(ROOT, extras=True), ids=lambda p: p.stem)
-def test_an_extra_that_colab_lacks_is_named_before_anything_is_installed(notebook, tmp_path, sources):
+@pytest.mark.parametrize(
+    "notebook",
+    notebooks.lesson_notebooks(ROOT, extras=True),
+    ids=lambda p: p.stem,
+)
+def test_an_extra_that_colab_lacks_is_named_before_anything_is_installed(
+    notebook, tmp_path, sources
+):
     session = emulate.colab_session(notebook, tmp_path, **sources)
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)
-    assert run.error and run.error.startswith("LessonSetupStop: This notebook needs "), run.text
+    assert run.error and run.error.startswith(
+        "LessonSetupStop: This notebook needs "
+    ), run.text
     assert "run `%pip install" in run.error and "Traceback" not in run.text
     # Only lessonkit itself came in (the first cell installs it); none of the lesson's pins.
-    assert {k: v for k, v in _versions(session).items() if k != "lessonkit"} == before
+    assert {
+        k: v for k, v in _versions(session).items() if k != "lessonkit"
+    } == before

@@ -38,8 +38,13 @@ def option_1_commands(setup_page: Path) -> list[str]:
 
 def test_option_1_names_the_steps_the_test_relies_on():
     commands = option_1_commands(ROOT / "learners" / "setup.md")
-    assert commands[0].startswith("git clone ") and commands[1].startswith("cd ")
-    assert "python3 -m venv .venv" in commands and "source .venv/bin/activate" in commands
+    assert commands[0].startswith("git clone ") and commands[1].startswith(
+        "cd "
+    )
+    assert (
+        "python3 -m venv .venv" in commands
+        and "source .venv/bin/activate" in commands
+    )
     assert "python -m pip install -r requirements.txt" in commands
     assert "python -m lessonkit.check" in commands
     assert commands[-1] == "jupyter lab notebooks/"
@@ -49,13 +54,17 @@ def install_option_1(tmp_path: Path) -> dict:
     """Option 1's commands but the last, in an empty folder (the slow part: pip installs)."""
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
     other = [v for v in pythons.supported() if v != here][-1]
-    python = pythons.find(other)  # SystemExit (with the install command) when it cannot be had
+    python = pythons.find(
+        other
+    )  # SystemExit (with the install command) when it cannot be had
     shims = tmp_path / "bin"
     shims.mkdir()
     (shims / "python3").symlink_to(python)
     env = {k: v for k, v in clean_env().items() if not k.startswith("JUPYTER")}
     env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
-    env["HOME"] = str(tmp_path / "home")  # no settings of ours leak in; the pip cache stays shared
+    env["HOME"] = str(
+        tmp_path / "home"
+    )  # no settings of ours leak in; the pip cache stays shared
     env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
 
     commands = option_1_commands(ROOT / "learners" / "setup.md")
@@ -71,27 +80,49 @@ def install_option_1(tmp_path: Path) -> dict:
     learner.mkdir()
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(install)], cwd=learner, env=env,
                             capture_output=True, text=True, timeout=1500)  # fmt: skip
-    return {"result": result, "learner": learner, "folder": folder, "env": env, "other": other,
-            "commands": commands}
+    return {
+        "result": result,
+        "learner": learner,
+        "folder": folder,
+        "env": env,
+        "other": other,
+        "commands": commands,
+    }
 
 
-def test_option_1_as_written_runs_a_notebook_in_jupyterlab(tmp_path_factory, tmp_path):
+def test_option_1_as_written_runs_a_notebook_in_jupyterlab(
+    tmp_path_factory, tmp_path
+):
     try:
         installed = install_option_1(tmp_path_factory.mktemp("setup-page"))
     except SystemExit as stop:
         pytest.fail(str(stop), pytrace=False)
-    result, learner, folder = installed["result"], installed["learner"], installed["folder"]
-    env, other, commands = installed["env"], installed["other"], installed["commands"]
+    result, learner, folder = (
+        installed["result"],
+        installed["learner"],
+        installed["folder"],
+    )
+    env, other, commands = (
+        installed["env"],
+        installed["other"],
+        installed["commands"],
+    )
     report = (result.stdout + result.stderr)[-5000:]
     assert result.returncode == 0, report
     assert "All good: you are ready for the lesson." in result.stdout, report
 
     # The page's last command, headless on loopback (tools/emulate.py adds the options).
     start = f"source .venv/bin/activate\n{commands[-1]}"
-    with emulate.jupyter_server(start, learner / folder, env, tmp_path / "jupyterlab.log") as (base, token):
-        errors, kernel_python = emulate.run_notebook_through_server(base, token, NOTEBOOK)
+    with emulate.jupyter_server(
+        start, learner / folder, env, tmp_path / "jupyterlab.log"
+    ) as (base, token):
+        errors, kernel_python = emulate.run_notebook_through_server(
+            base, token, NOTEBOOK
+        )
     assert not errors, "\n".join(errors)
-    assert kernel_python.parent == learner / folder / ".venv" / "bin", kernel_python
+    assert kernel_python.parent == learner / folder / ".venv" / "bin", (
+        kernel_python
+    )
     version = subprocess.run([str(kernel_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                              capture_output=True, text=True).stdout.strip()  # fmt: skip
     assert version == other

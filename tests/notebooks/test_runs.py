@@ -40,7 +40,9 @@ def test_claims_hold_at_another_seed(notebook, seed):
 def test_a_learner_at_a_fresh_seed_reaches_the_end(notebook):
     seed = seeds.fresh_seed(ROOT)
     error = seeds.run_notebook(notebook, seed, strict=False)
-    assert error is None, f"LESSON_SEED={seed} (learner mode):\n{error[-6000:]}"
+    assert error is None, (
+        f"LESSON_SEED={seed} (learner mode):\n{error[-6000:]}"
+    )
 
 
 def caught_up_everywhere(typed) -> int:
@@ -48,18 +50,26 @@ def caught_up_everywhere(typed) -> int:
     each: its comment, then ``%catch_up``. Returns how many cells that is."""
     n = 0
     for cell in typed.cells:
-        if cell.cell_type == "code" and config.LIVE_CODE in cell.metadata.get("tags", []):
+        if cell.cell_type == "code" and config.LIVE_CODE in cell.metadata.get(
+            "tags", []
+        ):
             cell.source = cell.source.split("\n", 1)[0] + "\n%catch_up"
             n += 1
     return n
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_type_along_with_catch_up_at_every_cell_reaches_the_end(notebook, tmp_path):
-    typed = nbformat.read(ROOT / config.TYPE_ALONG / notebook.name, as_version=4)
+def test_type_along_with_catch_up_at_every_cell_reaches_the_end(
+    notebook, tmp_path
+):
+    typed = nbformat.read(
+        ROOT / config.TYPE_ALONG / notebook.name, as_version=4
+    )
     assert caught_up_everywhere(typed) > 0, "no live-code cells"
     path = tmp_path / notebook.name
     nbformat.write(typed, path)
     # Run where the type-along notebook lives, so that %catch_up finds ../notebooks/.
-    error = seeds.run_notebook(path, 0, strict=False, cwd=ROOT / config.TYPE_ALONG)
+    error = seeds.run_notebook(
+        path, 0, strict=False, cwd=ROOT / config.TYPE_ALONG
+    )
     assert error is None, error[-6000:]

@@ -14,12 +14,11 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
 import shutil
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -29,9 +28,17 @@ pytestmark = pytest.mark.build
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every page a reader can reach: the table of contents plus Sphinx's index and search pages.
-PAGES = [f"{name}.html" for name in (lesson_checks._strip_suffix(f) for f in lesson_checks._toc_files(ROOT))]
+PAGES = [
+    f"{name}.html"
+    for name in (
+        lesson_checks._strip_suffix(f) for f in lesson_checks._toc_files(ROOT)
+    )
+]
 PAGES += ["genindex.html", "search.html"]
-SCREENSHOTS = {"index.html": "home.png", "episodes/01-why-reproducibility.html": "episode-01.png"}
+SCREENSHOTS = {
+    "index.html": "home.png",
+    "episodes/01-why-reproducibility.html": "episode-01.png",
+}
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -39,7 +46,12 @@ CHROMIUM_FLAGS = [
 
 
 def chromium_path() -> str:
-    candidates = [os.environ.get("LESSON_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]
+    candidates = [
+        os.environ.get("LESSON_CHROMIUM"),
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ]
     for candidate in filter(None, candidates):
         found = shutil.which(candidate)
         if found:
@@ -72,7 +84,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_FLAGS
+        )
         yield chromium
         chromium.close()
 
@@ -81,7 +95,9 @@ def browser():
 def axe_script() -> str:
     import axe_playwright_python
 
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    return (
+        Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    ).read_text(encoding="utf-8")
 
 
 class Visit:
@@ -90,17 +106,31 @@ class Visit:
     def __init__(self, browser, site_url: str, *, color_scheme: str = "light"):
         self.site_url = site_url
         self.problems: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+        )
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        self.page.on(
+            "pageerror",
+            lambda error: self.problems.append(f"JavaScript error: {error}"),
+        )
+        self.page.on(
+            "requestfailed",
+            lambda r: self.problems.append(
+                f"request failed: {r.url} ({r.failure})"
+            ),
+        )
         self.page.on("response", self._response)
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(self.site_url) or urlsplit(url).scheme in ("data", "blob", "about"):
+        if url.startswith(self.site_url) or urlsplit(url).scheme in (
+            "data",
+            "blob",
+            "about",
+        ):
             route.continue_()
         else:
             self.problems.append(f"request to a non-local host: {url}")
@@ -112,7 +142,9 @@ class Visit:
 
     def _response(self, response):
         if response.status >= 400:
-            self.problems.append(f"HTTP {response.status} for {response.url} (from {response.request.headers.get('referer')})")
+            self.problems.append(
+                f"HTTP {response.status} for {response.url} (from {response.request.headers.get('referer')})"
+            )
 
     def open(self, path: str):
         self.page.goto(self.site_url + path, wait_until="load")
@@ -134,7 +166,7 @@ class _Ids(HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ids_in(path: Path) -> frozenset[str]:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -158,7 +190,9 @@ HEADINGS_JS = """() => [...document.querySelectorAll('main h1, main h2, main h3,
   .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
 
 
-def check_anchors(page, path: str, built_site: Path, site_url: str) -> list[str]:
+def check_anchors(
+    page, path: str, built_site: Path, site_url: str
+) -> list[str]:
     problems = []
     here_ids = set(page.evaluate(IDS_JS))
     for href in page.evaluate(LINKS_JS):
@@ -168,7 +202,10 @@ def check_anchors(page, path: str, built_site: Path, site_url: str) -> list[str]
         fragment = unquote(fragment)
         if not fragment:
             continue
-        target_path = urlsplit(target).path[len(urlsplit(site_url).path):] or "index.html"
+        target_path = (
+            urlsplit(target).path[len(urlsplit(site_url).path) :]
+            or "index.html"
+        )
         if target_path.endswith("/"):
             target_path += "index.html"
         if target_path == path:
@@ -187,10 +224,14 @@ def check_headings(page) -> list[str]:
     levels = page.evaluate(HEADINGS_JS)
     problems = []
     if [level for level, _ in levels].count(1) != 1:
-        problems.append(f"expected one h1, found {[t for level, t in levels if level == 1]}")
+        problems.append(
+            f"expected one h1, found {[t for level, t in levels if level == 1]}"
+        )
     for (before, _), (level, text) in zip(levels, levels[1:]):
         if level > before + 1:
-            problems.append(f"heading level jumps from h{before} to h{level} at {text!r}")
+            problems.append(
+                f"heading level jumps from h{before} to h{level} at {text!r}"
+            )
     return problems
 
 
@@ -199,12 +240,19 @@ def audit(page, axe_script: str, rules: list[str] | None = None) -> list[str]:
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = rules
-    results = page.evaluate("async (options) => await axe.run(document, options)", options)
+    results = page.evaluate(
+        "async (options) => await axe.run(document, options)", options
+    )
     problems = []
     for violation in results["violations"]:
         if violation["impact"] in ("serious", "critical"):
-            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]][:3]
-            problems.append(f"axe {violation['impact']}: {violation['id']} ({violation['help']}) at {targets}")
+            targets = [
+                " ".join(map(str, node["target"]))
+                for node in violation["nodes"]
+            ][:3]
+            problems.append(
+                f"axe {violation['impact']}: {violation['id']} ({violation['help']}) at {targets}"
+            )
     return problems
 
 
@@ -214,16 +262,29 @@ def test_page_in_browser(path, browser, site_url, built_site, axe_script):
     try:
         page = visit.open(path)
         problems = check_anchors(page, path, built_site, site_url)
-        problems += [f"image does not load: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
-        problems += [f"image without alt text: {src}" for src in page.evaluate(
-            "() => [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)")]
+        problems += [
+            f"image does not load: {src}"
+            for src in page.evaluate(BROKEN_IMAGES_JS)
+        ]
+        problems += [
+            f"image without alt text: {src}"
+            for src in page.evaluate(
+                "() => [...document.images].filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"
+            )
+        ]
         problems += check_headings(page)
-        problems = visit.problems + problems  # the page's own requests and console messages
-        problems += audit(page, axe_script)  # (axe fetches stylesheets itself: not counted)
+        problems = (
+            visit.problems + problems
+        )  # the page's own requests and console messages
+        problems += audit(
+            page, axe_script
+        )  # (axe fetches stylesheets itself: not counted)
         if path in SCREENSHOTS:
             folder = built_site.parent / "screenshots"
             folder.mkdir(exist_ok=True)
-            page.screenshot(path=str(folder / SCREENSHOTS[path]), full_page=True)
+            page.screenshot(
+                path=str(folder / SCREENSHOTS[path]), full_page=True
+            )
     finally:
         visit.close()
     assert problems == [], f"{path}:\n" + "\n".join(problems)
@@ -247,14 +308,22 @@ def test_dark_mode_is_readable(browser, site_url, axe_script):
         figures, problems = [], []
         for path in PAGES:
             page = visit.open(path)
-            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            assert (
+                page.evaluate("() => document.documentElement.dataset.theme")
+                == "dark"
+            )
             figures += page.evaluate(FIGURE_CORNERS_JS)
-            problems += [f"{path}: {p}" for p in audit(page, axe_script, ["color-contrast"])]
+            problems += [
+                f"{path}: {p}"
+                for p in audit(page, axe_script, ["color-contrast"])
+            ]
     finally:
         visit.close()
     assert problems == [], "\n".join(problems)
     assert figures, "no figures found on the episode and notebook pages"
-    bad = [src for src, (r, g, b, a) in figures if a < 250 or min(r, g, b) < 235]
+    bad = [
+        src for src, (r, g, b, a) in figures if a < 250 or min(r, g, b) < 235
+    ]
     assert bad == [], f"figures without an opaque light background: {bad}"
 
 
@@ -265,13 +334,20 @@ def test_solutions_hidden_on_screen_and_printed(browser, site_url):
         page = visit.open("episodes/01-why-reproducibility.html")
         contents = page.locator(".solution > .admonition-title ~ *")
         assert contents.count() >= 2
-        assert not any(contents.nth(i).is_visible() for i in range(contents.count())), (
-            "a solution is visible before the learner opens it")
+        assert not any(
+            contents.nth(i).is_visible() for i in range(contents.count())
+        ), "a solution is visible before the learner opens it"
         page.locator(".solution button.toggle-button").first.click()
-        assert contents.first.is_visible(), "a solution does not open when clicked"
+        assert contents.first.is_visible(), (
+            "a solution does not open when clicked"
+        )
         page.reload()
         page.emulate_media(media="print")
-        hidden = [i for i in range(contents.count()) if not contents.nth(i).is_visible()]
+        hidden = [
+            i
+            for i in range(contents.count())
+            if not contents.nth(i).is_visible()
+        ]
         assert hidden == [], "solutions stay hidden when the page is printed"
     finally:
         visit.close()
