@@ -3,7 +3,8 @@
 #   make test   every guarantee below, one after another (what CI runs: .ci/run)
 #
 # Each guarantee is one target that runs alone (CONTRIBUTING.md, "The checks"):
-#   check         lesson checks, unit tests, template tests, lint, incremental build (< 90 s)
+#   check         lint, lesson checks, unit tests, incremental build (< 90 s)
+#   template      the take-home template's own tests, in place and in a copy on its own
 #   nbval         every notebook's stored outputs, re-executed on this Python
 #   pythons       ... on each other supported Python (.venv-py3.X, synced from uv.lock)
 #   deep-learning episode 09 in its PyTorch environment (.venv-deep-learning)
@@ -34,7 +35,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 LESSON_NOTEBOOKS = $(shell $(PY) -m tools.notebooks list --no-extras)
 EXTRA_NOTEBOOKS  = $(shell $(PY) -m tools.notebooks list --extras)
 
-.PHONY: site build test check nbval pythons deep-learning seed-runs records colab binder \
+.PHONY: site build test check template nbval pythons deep-learning seed-runs records colab binder \
         setup-page site-tests refresh seeds benchmark timing format lock fork clean python-ok
 
 # Stop at once, in one line, when PYTHON is missing or not a supported version.
@@ -61,14 +62,17 @@ site: $(VENV)/.installed build
 build: $(VENV)/.installed
 	$(PY) -m tools.build
 
-test: check nbval pythons deep-learning seed-runs records colab binder setup-page site-tests
+test: check template nbval pythons deep-learning seed-runs records colab binder setup-page site-tests
 
 check: $(VENV)/.installed
 	$(PY) -m ruff check --quiet .
 	$(PY) -m ruff format --check --quiet .
 	$(PY) -m tools.lesson_checks --fast
-	$(PYTEST) -n $(JOBS) tests/checks template/tests
+	$(PYTEST) -n $(JOBS) tests/checks
 	$(PY) -m tools.build --incremental --quiet
+
+template: $(VENV)/.installed
+	$(PYTEST) -n $(JOBS) template/tests tests/template
 
 nbval: $(VENV)/.installed
 	$(PYTEST) $(NBVAL) $(LESSON_NOTEBOOKS)

@@ -5,6 +5,7 @@ target per guarantee, CONTRIBUTING.md "The checks"). Nothing here starts work in
 background: a fixture does its work when a test first asks for it.
 
     tests/checks/     lesson checks and unit tests             (make check)
+    tests/template/   the take-home template, copied alone     (make template)
     tests/notebooks/  the notebooks at other seeds, type-along (make seed-runs)
     tests/hosted/     Colab, Binder, the Setup page, PyTorch   (make colab / binder / ...)
     tests/site/       the built site, in a browser             (make site-tests)
