@@ -150,7 +150,7 @@ if not have and "google.colab" in sys.modules:
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", url]
     got = subprocess.run(pip, capture_output=True, text=True)
     if got.returncode:
-        raise Stop(f"Could not install {{url}}:\\n{{got.stderr[-300:]}}")
+        raise Stop(f"Is this session online? No {{url}}:\\n{{got.stderr}}")
 elif not have:
     raise Stop("No lessonkit here: choose the lesson's kernel (Setup page).")
 importlib.import_module("lessonkit").setup({arguments})"""
