@@ -338,21 +338,28 @@ def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:
 
 def colab_table(rows: list[dict]) -> str:
     lines = [
-        f"Measured {date.today().isoformat()} on {notebooks.machine()}, each notebook in a new "
-        f"emulated Colab session (Python {COLAB_PYTHON}, Colab's packages, empty download cache).",
+        f"Measured on {notebooks.machine()}, each notebook in a new emulated Colab session "
+        f"(Python {COLAB_PYTHON}, Colab's packages, empty download cache).",
         "",
-        "| notebook | set-up cell, first run (s) | restarts | set-up cell after the restart (s) |",
-        "|:--|--:|--:|--:|",
+        "| notebook | set-up cell, first run (s) | restarts | set-up cell after the restart (s) | measured |",
+        "|:--|--:|--:|--:|:--|",
     ]
     for row in rows:
-        lines.append(f"| {row['notebook']} | {row['first_run_s']:.0f} | {row['restarts']} | "
-                     f"{row['after_restart_s']:.1f} |")  # fmt: skip
+        lines.append(f"| {row['notebook']} | {row['first_run_s']:.0f} | {int(row['restarts'])} | "
+                     f"{row['after_restart_s']:.1f} | {row['date']} |")  # fmt: skip
     return "\n".join(lines)
 
 
 def record_colab(rows: list[dict]) -> None:
-    """Write the table between the markers of the execution statistics page."""
-    notebooks.record_table(MARKERS, colab_table(rows))
+    """Write the table between the markers of the execution statistics page: the rows
+    measured now, and the recorded rows of the notebooks not measured now."""
+    today = date.today().isoformat()
+    rows = [{**row, "date": today} for row in rows]
+    old = notebooks.recorded_rows(MARKERS, 5)
+    keys = ["first_run_s", "restarts", "after_restart_s", "date"]
+    notebooks.record_table(
+        MARKERS, colab_table(notebooks.merged_rows(rows, old, keys))
+    )
 
 
 # --------------------------------------------------------------------------------------------

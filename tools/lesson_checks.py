@@ -683,7 +683,7 @@ def check_colab_times(root: Path) -> list[str]:
     from tools import emulate
 
     page = nbtools.STATS_PAGE
-    rows = nbtools.recorded_rows(emulate.MARKERS, 4, root)
+    rows = nbtools.recorded_rows(emulate.MARKERS, 5, root)
     if rows is None:
         return [f"{page}: the Colab table's markers are missing"]
     fix = "run `make benchmark` (or `python -m tools.emulate colab --record`)"
@@ -709,7 +709,7 @@ def check_notebook_times(root: Path) -> list[str]:
     benchmark`) cover every notebook, and no other, and are within the lesson's budget: under
     20 s and 700 MB per notebook, no cell over 5 s (``notebooks.BUDGET``)."""
     page = nbtools.STATS_PAGE
-    rows = nbtools.recorded_rows(nbtools.NOTEBOOK_MARKERS, 5, root)
+    rows = nbtools.recorded_rows(nbtools.NOTEBOOK_MARKERS, 6, root)
     if rows is None:
         return [f"{page}: the notebook table's markers are missing"]
     fix = "run `make benchmark` (or `python -m tools.notebooks benchmark --record`)"

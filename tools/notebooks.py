@@ -566,26 +566,48 @@ def machine() -> str:
 
 
 def notebook_table(rows: list[dict], repeat: int = 5) -> str:
-    """The statistics page's table of ``benchmark``'s measurements."""
-    import platform
-    from datetime import date
-
+    """The statistics page's table of ``benchmark``'s measurements (one row per notebook,
+    each with the date it was measured)."""
     budget = ", ".join(
         f"{BUDGET_LABELS[key][0]} under {limit:g} {BUDGET_LABELS[key][1]}"
         for key, limit in BUDGET.items()
     )
     lines = [
-        f"Measured {date.today().isoformat()} on {machine()}, Python {platform.python_version()}: each "
-        f"notebook {repeat} times in a fresh kernel, one run at a time; the median of each measure. "
-        f"Budget per notebook: {budget}.",
+        f"Measured on {machine()}: each notebook {repeat} times in a fresh kernel, one run at a "
+        f"time; the median of each measure. Budget per notebook: {budget}.",
         "",
-        "| notebook | wall time (s) | peak memory (MB) | slowest cell (s) | within budget |",
-        "|:--|--:|--:|--:|:--|",
+        "| notebook | wall time (s) | peak memory (MB) | slowest cell (s) | within budget | measured |",
+        "|:--|--:|--:|--:|:--|:--|",
     ]
     for row in rows:
         lines.append(f"| {row['notebook']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {row['cell_s']:.1f} | "
-                     f"{'no' if over_budget(row) else 'yes'} |")  # fmt: skip
+                     f"{'no' if over_budget(row) else 'yes'} | {row['date']} |")  # fmt: skip
     return "\n".join(lines)
+
+
+def merged_rows(
+    new: list[dict],
+    old: dict[str, list[str]] | None,
+    keys: list[str],
+    root: Path = ROOT,
+) -> list[dict]:
+    """The rows of a recorded table after measuring some notebooks: the new rows, and the
+    recorded rows of the notebooks not measured now (``old``: from ``recorded_rows``; its
+    cells after the name are ``keys``, as numbers but the last, the date), in the lesson's
+    order; rows of notebooks that no longer exist are dropped."""
+    rows = {row["notebook"]: row for row in new}
+    for name, cells in (old or {}).items():
+        if name not in rows:
+            values = dict(zip(keys, cells[1:], strict=False))
+            rows[name] = {
+                "notebook": name,
+                **{
+                    k: (v if k == "date" else float(v))
+                    for k, v in values.items()
+                },
+            }
+    order = [path.name for path in lesson_notebooks(root)]
+    return [rows[name] for name in order if name in rows]
 
 
 def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
@@ -594,6 +616,7 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
     the table on the statistics page. (The median: a shared or busy machine makes single runs
     vary by a quarter or more.)"""
     import statistics
+    from datetime import date
 
     print(
         f"Budget per notebook: under {BUDGET['wall_s']:.0f} s, under {BUDGET['peak_mb']:.0f} MB "
@@ -633,6 +656,7 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
             wall_s=round(row["wall_s"], 1),
             peak_mb=round(row["peak_mb"]),
             cell_s=round(row["cell_s"], 1),
+            date=date.today().isoformat(),
         )
         rows.append(row)
         print(
@@ -643,8 +667,13 @@ def benchmark(paths: list[Path], record: bool = False, repeat: int = 5) -> int:
         f"\n{sum(not over_budget(row) for row in rows)} of {len(paths)} notebooks within budget "
         f"(medians of {repeat} runs)."
     )
-    if record:
-        record_table(NOTEBOOK_MARKERS, notebook_table(rows, repeat))
+    if (
+        record
+    ):  # the rows measured now replace theirs; the others stay as recorded
+        old = recorded_rows(NOTEBOOK_MARKERS, 6)
+        keys = ["wall_s", "peak_mb", "cell_s", "within", "date"]
+        merged = merged_rows(rows, old, keys)
+        record_table(NOTEBOOK_MARKERS, notebook_table(merged, repeat))
     return 0
 
 

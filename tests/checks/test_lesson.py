@@ -243,7 +243,9 @@ def test_colab_times_must_cover_every_notebook_and_meet_the_targets(broken):
         if line.startswith(f"| {first} |")
     )
     assert text.count(row) == 1
-    page.write_text(text.replace(row, f"| {first} | 75 | 2 | 3.0 |"))
+    page.write_text(
+        text.replace(row, f"| {first} | 75 | 2 | 3.0 | 2026-12-01 |")
+    )
     assert any(
         f"{first} on Colab: set-up 75 s with 2 restarts" in p
         for p in checks.check_colab_times(broken)
@@ -262,7 +264,12 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
         p.name
         for p in sorted((broken / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     ]
-    within = {"wall_s": 12.0, "peak_mb": 300.0, "cell_s": 2.0}
+    within = {
+        "wall_s": 12.0,
+        "peak_mb": 300.0,
+        "cell_s": 2.0,
+        "date": "2026-12-01",
+    }
 
     def record(rows):
         nbtools.record_table(
@@ -272,7 +279,7 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
 
     assert record([{"notebook": name, **within} for name in names]) == []
     # At the budget is over it ("under 20 s"): each of the three limits is reported.
-    problems = record([{"notebook": names[0], "wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}]
+    problems = record([{"notebook": names[0], "wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0, "date": "2026-12-01"}]
                       + [{"notebook": name, **within} for name in names[1:]])  # fmt: skip
     assert problems == [
         f"notebooks/{names[0]} is over budget: {what}; make it faster or leaner, then run `make benchmark` "
