@@ -27,6 +27,7 @@ GOING_FURTHER = "going-further"  # optional material, outside the timed core
 PLUMBING = "plumbing"  # for the site: glue() calls and claim() checks
 PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
 GPU = "gpu"  # does more on a GPU; on a CPU it says there is none
+HELPER = "helper"  # a simulator or figure styling: collapsed, not counted
 # Set by the tools:
 SETUP = "lesson-setup"  # the set-up cell (first code cell)
 PRACTICE = "practice"  # a challenge or quick check, generated from the episode
@@ -58,7 +59,8 @@ SWEEP_SEEDS = range(20)
 #: switch them on as the episodes come to meet them.
 ENFORCED = {
     "check_timing": False,  # modelled minutes, stretches without practice, quick checks
-    "check_type_along": True,  # current type-along notebooks; named variables: see below
-    "strands": False,  # live-code comments name what later cells read
+    "check_strands": False,  # live-code comments name what later cells read
+    "check_practice": False,  # every challenge and quick check in the notebook too
     "check_seed_record": False,  # every claim at 20 of 20 seeds
+    "code_width": False,  # no code line on the site wider than its column (browser tests)
 }

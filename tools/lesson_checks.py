@@ -907,6 +907,151 @@ def check_built_site(root: Path, html: Path) -> list[str]:
     return problems
 
 
+def _assigned(tree) -> set[str]:
+    """Names a cell binds at its top level (assignments, loops, imports, defs, with-as)."""
+    import ast
+
+    names = set()
+    for node in tree.body:
+        for sub in (
+            ast.walk(node)
+            if not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            )
+            else [node]
+        ):
+            if isinstance(
+                sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ):
+                names.add(sub.name)
+            elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                names |= {
+                    (alias.asname or alias.name).split(".")[0]
+                    for alias in sub.names
+                }
+    return names
+
+
+def _read(tree) -> set[str]:
+    """Names a cell reads that it does not bind itself (in functions too: globals)."""
+    import ast
+
+    loads = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    bound = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    bound |= {arg.arg for node in ast.walk(tree) if isinstance(node, ast.arguments)
+              for arg in (*node.posonlyargs, *node.args, *node.kwonlyargs, node.vararg, node.kwarg) if arg}  # fmt: skip
+    return loads - bound
+
+
+def _parse(source: str):
+    import ast
+
+    lines = [
+        line
+        for line in source.split("\n")
+        if not line.lstrip().startswith(("%", "!"))
+    ]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+NAMED = re.compile(r"(?:→|->)\s*(?P<names>.+)$")
+
+
+def named_in_comment(first_line: str) -> set[str]:
+    """The names a live-code cell's comment promises: ``# Fit it → model, scores``."""
+    match = NAMED.search(first_line)
+    if not match:
+        return set()
+    return {
+        name.strip(" `.;")
+        for name in match.group("names").split(",")
+        if name.strip(" `.;")
+    }
+
+
+def check_strands(root: Path) -> list[str]:
+    """Type-along notebooks never strand a learner: every name that a live-code cell assigns
+    and a later cell of the type-along notebook reads (a pre-filled cell, a helper, optional
+    code) is named in the live cell's comment (``# ... → cv, fold_scores``), so that a learner
+    who types the code their own way uses those names; and live-code comments are unique in
+    their notebook (``%catch_up`` finds its cell by its comment)."""
+    problems = []
+    for path in nbtools.lesson_notebooks(root):
+        rel = f"notebooks/{path.name}"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        binder: dict[
+            str, int
+        ] = {}  # name -> index of the last cell that bound it
+        comments: dict[str, int] = {}
+        missing: dict[
+            int, dict[str, list[int]]
+        ] = {}  # live cell -> name -> cells that read it
+        for index, cell in enumerate(nb["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if cell["cell_type"] != "code" or tags & {
+                nbtools.PLUMBING,
+                nbtools.SETUP_TAG,
+            }:
+                continue
+            source = "".join(cell.get("source", ""))
+            tree = _parse(source)
+            if tree is None:
+                continue
+            if nbtools.LIVE_CODE not in tags:
+                for name in sorted(_read(tree)):
+                    at = binder.get(name)
+                    if at is None:
+                        continue
+                    first = "".join(nb["cells"][at].get("source", "")).split(
+                        "\n", 1
+                    )[0]
+                    if name not in named_in_comment(first):
+                        missing.setdefault(at, {}).setdefault(name, []).append(
+                            index
+                        )
+            else:
+                first = source.split("\n", 1)[0].strip()
+                if first in comments:
+                    problems.append(f"{rel}: live-code cells {comments[first]} and {index} have the same comment: "
+                                    "make each unique (%catch_up finds a cell by it)")  # fmt: skip
+                comments[first] = index
+            for name in _assigned(tree):
+                if nbtools.LIVE_CODE in tags:
+                    binder[name] = index
+                else:
+                    binder.pop(name, None)
+        for at, names in sorted(missing.items()):
+            readers = sorted(
+                {cell for cells in names.values() for cell in cells}
+            )
+            problems.append(f"{rel}: the comment of live-code cell {at} does not name {', '.join(sorted(names))}, "
+                            f"which cell{'s' if len(readers) > 1 else ''} {', '.join(map(str, readers))} read: end it "
+                            f"with '→ {', '.join(sorted(names))}'")  # fmt: skip
+    return problems
+
+
+def check_practice(root: Path) -> list[str]:
+    """Every challenge and quick check of an episode also appears in its notebook, where it
+    practises, as a practice cell current with the page, in the page's order
+    (tools/practice.py)."""
+    from tools import practice
+
+    return practice.problems(root)
+
+
 def check_seed_record(root: Path) -> list[str]:
     """The seed sweep's record (`make seeds`) covers every notebook at its current code, and
     every claim held at every seed of the sweep (tools/seeds.py)."""
@@ -918,7 +1063,8 @@ def check_seed_record(root: Path) -> list[str]:
 #: Checks of the sources: `make check` runs them on every edit.
 FAST_CHECKS = (
     check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_variants,
+    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_strands,
+    check_practice, check_variants,
 )  # fmt: skip
 #: Checks of recorded measurements (the seed sweep, the benchmarks): `make records` runs them,
 #: in `make test`; editing a notebook makes them fail until `make seeds` / `make benchmark`.

@@ -359,12 +359,31 @@ def instructor_notes(body: str) -> list[str]:
     ]
 
 
+def render_clock(lines: list[str]) -> str:
+    """MyST for an instructor note holding an episode's modelled clock, stretch by stretch
+    (tools/timing.py ``stretch_lines``)."""
+    return "\n".join([
+        ":::{instructor-note} The clock of this episode (timing model)",
+        "Modelled teaching minutes between practice points (prose, code typed and shown, "
+        "sections; `python -m tools.timing`):",
+        "",
+        "```text",
+        *lines,
+        "```",
+        ":::",
+        "",
+    ])  # fmt: skip
+
+
 def render_instructor_notes(
-    episodes: list[Episode], live_code: dict[str, list[str]] | None = None
+    episodes: list[Episode],
+    live_code: dict[str, list[str]] | None = None,
+    clocks: dict[str, list[str]] | None = None,
 ) -> str:
-    """MyST for the instructor-notes page: per episode, its timing, its notes and (from
-    ``live_code``, slug -> the first comment lines of the notebook's live-code cells) what to
-    live-code."""
+    """MyST for the instructor-notes page: per episode, its timing and modelled clock, its
+    notes, and (from ``live_code``, slug -> the full source of each live-code cell of its
+    notebook, in order) the code to live-code, ready to paste into a shared document for
+    learners who fall behind."""
     out = []
     for episode in episodes:
         out += [
@@ -374,11 +393,14 @@ def render_instructor_notes(
             f"({episode.minutes} min). Episode page: {{doc}}`/episodes/{episode.slug}`.",
             "",
         ]
+        if clocks and clocks.get(episode.slug):
+            out += ["The clock, modelled (teaching minutes between practice points):", "", "```text",
+                    *clocks[episode.slug], "```", ""]  # fmt: skip
         notes = instructor_notes(episode.body)
         for note in notes:
             out += [
                 ":::{admonition} Note",
-                ":class: instructor-note",
+                ":class: instructor-note always-shown",
                 "",
                 note,
                 ":::",
@@ -387,15 +409,22 @@ def render_instructor_notes(
         if not notes:
             out += ["No instructor notes yet.", ""]
         if live_code is not None:
-            steps = live_code.get(episode.slug, [])
-            if steps:
-                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb` (tag `live-code`; "
-                        "learners type them into the type-along notebook):", ""]  # fmt: skip
-                out += [
-                    f"{i}. {_comment_text(step)}"
-                    for i, step in enumerate(steps, start=1)
-                ]
-                out.append("")
+            cells = live_code.get(episode.slug, [])
+            if cells:
+                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb`, in order (tag `live-code`; "
+                        "learners type them into the type-along notebook; paste them into the workshop's shared "
+                        "document for learners who fall behind, who can also type `%catch_up` in the cell):", ""]  # fmt: skip
+                for i, source in enumerate(cells, start=1):
+                    fence = "`" * max(
+                        3,
+                        max(
+                            (len(r) for r in re.findall(r"`+", source)),
+                            default=0,
+                        )
+                        + 1,
+                    )
+                    out += [f"{i}.", "", f"   {fence}python", *[f"   {line}" for line in source.splitlines()],
+                            f"   {fence}", ""]  # fmt: skip
             else:
                 out += [
                     "No cells of the notebook are tagged `live-code` yet.",
@@ -611,9 +640,173 @@ def render_challenge_minutes(body: str) -> str:
         ):  # keep ":label:" etc. first
             out.append(lines[i])
             i += 1
-        out += ["", f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`", ""]
+        # Numbered per episode by the site (lesson_ext), not across the whole site.
+        out += [
+            ":nonumber:",
+            "",
+            f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`",
+            "",
+        ]
     return "\n".join(out)
 
 
 def solution_targets(body: str) -> list[str]:
     return [m.group("target") for m in SOLUTION.finditer(body)]
+
+
+# --------------------------------------------------------------------------- practice
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
+DIRECTIVE = re.compile(r"^\{(?P<name>[^}\s]+)\}[ \t]*(?P<argument>.*)$")
+
+
+@dataclass
+class Block:
+    """A fenced MyST directive: its name, argument, ``:option:`` values and body."""
+
+    name: str
+    argument: str
+    options: dict
+    body: str
+    line: int  # where it starts in the text (0-based)
+
+
+def blocks(text: str, offset: int = 0) -> list[Block]:
+    """Every fenced directive of ``text``, nested ones included, in the order they open."""
+    lines = text.split("\n")
+    found, i = [], 0
+    while i < len(lines):
+        opened = FENCE.match(lines[i])
+        if not opened:
+            i += 1
+            continue
+        fence = opened.group("fence")
+        end = i + 1
+        while end < len(lines) and not (
+            lines[end].strip()
+            and set(lines[end].strip()) == {fence[0]}
+            and len(lines[end].strip()) >= len(fence)
+        ):
+            end += 1
+        directive = DIRECTIVE.match(opened.group("info").strip())
+        body = lines[i + 1 : end]
+        if directive:
+            options = {}
+            while body and re.match(r"^[ \t]*:[\w-]+:", body[0]):
+                key, _, value = body[0].strip()[1:].partition(":")
+                options[key] = value.strip()
+                body = body[1:]
+            inner = "\n".join(body)
+            found.append(
+                Block(
+                    directive.group("name"),
+                    directive.group("argument").strip(),
+                    options,
+                    inner,
+                    offset + i,
+                )
+            )
+            if fence[0] == ":" or directive.group("name") not in (
+                "code",
+                "code-block",
+                "code-cell",
+            ):
+                found += blocks(
+                    inner,
+                    offset + i + 1 + (len(lines[i + 1 : end]) - len(body)),
+                )
+        i = end + 1
+    return sorted(found, key=lambda b: b.line)
+
+
+@dataclass
+class Practice:
+    """A challenge or a quick check of an episode: what the notebook's practice cell shows."""
+
+    kind: str  # "challenge" or "quick check"
+    label: str
+    title: str  # the challenge's title (without its minutes) or the quick check's question
+    body: str  # the challenge's text (MyST)
+    solution: str = ""  # the challenge's solution (MyST)
+    options: list = field(
+        default_factory=list
+    )  # a quick check's options: dicts option/why/correct
+
+    @property
+    def has_code(self) -> bool:
+        """Whether the solution is code (the notebook then offers an empty cell for it)."""
+        return bool(
+            re.search(
+                r"^[ \t]*```(python|\{code-cell\})",
+                self.solution,
+                re.MULTILINE,
+            )
+        )
+
+
+class QuickCheckError(ValueError):
+    """A quick check's body is malformed; the message says how."""
+
+
+def quick_check_options(body: str) -> list[dict]:
+    """The options of a quick check's YAML body, checked: 3 or 4 options, exactly one with
+    ``correct: true``, each with its ``why`` (for a wrong one: the misconception it reveals)."""
+    try:
+        options = yaml.safe_load(body)
+    except yaml.YAMLError as exc:
+        raise QuickCheckError(
+            f"its body is not a YAML list of options: {exc}"
+        ) from exc
+    if not isinstance(options, list) or not all(
+        isinstance(o, dict) for o in options
+    ):
+        raise QuickCheckError(
+            "its body must be a YAML list of '- option: ...' entries with 'why: ...'"
+        )
+    if not 3 <= len(options) <= 4:
+        raise QuickCheckError(f"it has {len(options)} options: give 3 or 4")
+    for option in options:
+        unknown = set(option) - {"option", "why", "correct"}
+        if unknown:
+            raise QuickCheckError(
+                f"unknown keys {sorted(unknown)} in an option (option, why, correct)"
+            )
+        if (
+            not str(option.get("option", "")).strip()
+            or not str(option.get("why", "")).strip()
+        ):
+            raise QuickCheckError(
+                "every option needs its text ('option:') and why it is right or wrong ('why:')"
+            )
+    right = [o for o in options if o.get("correct") is True]
+    if len(right) != 1:
+        raise QuickCheckError(
+            f"{len(right)} options are marked 'correct: true': mark exactly one"
+        )
+    return [{"option": str(o["option"]).strip(), "why": str(o["why"]).strip(), "correct": o.get("correct") is True}
+            for o in options]  # fmt: skip
+
+
+def practice_items(body: str) -> list[Practice]:
+    """The challenges and quick checks of an episode, in the page's order."""
+    found = blocks(body)
+    solutions = {
+        b.argument: b.body.strip("\n") for b in found if b.name == "solution"
+    }
+    items = []
+    for block in found:
+        if block.name == "exercise":
+            title = MINUTES.sub("", block.argument).strip()
+            label = block.options.get("label", "")
+            items.append(
+                Practice(
+                    "challenge",
+                    label,
+                    title,
+                    block.body.strip("\n"),
+                    solutions.get(label, ""),
+                )
+            )
+        elif block.name == "quick-check":
+            items.append(Practice("quick check", block.options.get("label", ""), block.argument, "",
+                                  options=quick_check_options(block.body)))  # fmt: skip
+    return items

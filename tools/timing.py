@@ -447,9 +447,15 @@ def lesson_problems(root: Path) -> list[str]:
 def stretch_lines(time: EpisodeTime) -> list[str]:
     """The clock of one episode, stretch by stretch (for the report and the instructor notes)."""
     out = []
-    for stretch in time.stretches:
-        title = "; ".join(stretch.headings) or "(opening)"
-        out.append(f"{stretch.minutes:4.0f} min  {title}")
+    import textwrap
+
+    for number, stretch in enumerate(time.stretches):
+        title = "; ".join(stretch.headings) or (
+            "(opening)" if number == 0 else "(no new section)"
+        )
+        lines = textwrap.wrap(title, 60) or [""]
+        out.append(f"{stretch.minutes:4.0f} min  {lines[0]}")
+        out += [f"           {line}" for line in lines[1:]]
         if stretch.ends_with:
             kind, label = stretch.ends_with.rsplit(" ", 1)
             extra = (

@@ -204,19 +204,22 @@ def test_challenge_minutes_become_a_badge(tmp_path):
         write(tmp_path, "03-counting.md", EPISODE)
     )
     text = lesson_meta.render_challenge_minutes(episode.body)
+    # Numbered per episode by the site, not by sphinx-exercise across the site: :nonumber:.
     assert (
-        "::::{exercise} Count them\n:label: ex-count\n\n{bdg-primary-line}`Time: 5 min`\n\n"
+        "::::{exercise} Count them\n:label: ex-count\n:nonumber:\n\n{bdg-primary-line}`Time: 5 min`\n\n"
         in text
     )
     assert (
-        "::::{exercise} Without a label\n\n{bdg-primary-line}`Time: 15 min`\n\nText."
+        "::::{exercise} Without a label\n:nonumber:\n\n{bdg-primary-line}`Time: 15 min`\n\nText."
         in text
     )
     # Nothing else changes: the same non-blank lines, minus the minutes in the titles.
     kept = [
         line
         for line in text.splitlines()
-        if line.strip() and "bdg-primary-line" not in line
+        if line.strip()
+        and "bdg-primary-line" not in line
+        and line != ":nonumber:"
     ]
     original = episode.body.replace(" (5 min)", "").replace(" (15 min)", "")
     assert kept == [line for line in original.splitlines() if line.strip()]
@@ -356,13 +359,38 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
     )
     page = lesson_meta.render_instructor_notes(
         [episode],
-        {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]},
+        {
+            "03-counting": [
+                "# Count the penguins → counts\ncounts = 1",
+                "# Plot `counts` by island\nplot(```x```)",
+            ]
+        },
+        {
+            "03-counting": [
+                "  10 min  Counting",
+                "      then challenge ex-count",
+            ]
+        },
     )
-    assert "**Live-coded cells** of `notebooks/03-counting.ipynb`" in page
     assert (
-        "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n"
+        "**Live-coded cells** of `notebooks/03-counting.ipynb`, in order"
         in page
     )
+    # The whole code of each cell, to paste into a shared document; a longer fence when the
+    # code holds backticks.
+    assert (
+        "1.\n\n   ```python\n   # Count the penguins → counts\n   counts = 1\n   ```\n"
+        in page
+    )
+    assert (
+        "2.\n\n   ````python\n   # Plot `counts` by island\n   plot(```x```)\n   ````\n"
+        in page
+    )
+    assert (
+        "```text\n  10 min  Counting\n      then challenge ex-count\n```"
+        in page
+    )
+    assert ":class: instructor-note always-shown" in page
     assert (
         "No cells of the notebook are tagged `live-code` yet."
         in lesson_meta.render_instructor_notes([episode], {})
