@@ -52,7 +52,7 @@ test = 3
 
 [model]
 share = "model"
-n_estimators = 20
+n_estimators = 10
 """
 
 REGRESSION_CONFIG = """\
@@ -88,7 +88,7 @@ test = 3
 
 [model]
 share = "baseline"
-n_estimators = 20
+n_estimators = 10
 """
 
 
@@ -123,9 +123,9 @@ def make_regression(folder: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fewer_resamples(monkeypatch):
-    """The tests check how the test set is scored, not how precise its interval is: 200
+    """The tests check how the test set is scored, not how precise its interval is: 100
     bootstrap resamples instead of 1000 keep them fast."""
-    monkeypatch.setattr("mlproject.holdout.RESAMPLES", 200)
+    monkeypatch.setattr("mlproject.holdout.RESAMPLES", 100)
 
 
 @pytest.fixture

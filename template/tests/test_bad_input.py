@@ -235,7 +235,7 @@ def test_training_stops_before_fitting_on_bad_data(capsys, example):
         ("split = 1", "", ["'split' is missing from the [seeds] section"]),
         ("test = 3", "", ["'test' is missing from the [seeds] section"]),
         ("test_fraction = 0.2", "test_fraction = 20", ["test_fraction must be between 0 and 0.5", "not 20"]),
-        ("n_estimators = 20", "n_trees = 20", ["n_trees", "RandomForestClassifier"]),
+        ("n_estimators = 10", "n_trees = 20", ["n_trees", "RandomForestClassifier"]),
         ('share = "model"', 'share = "forest"', ["[model] share must be", "not 'forest'"]),
         ("categorical = []", 'categorical = ["site"]', ["categorical in config.toml lists 'site'", "[data] features too"]),
         ("categorical = []", 'categorical = ["petal_length_cm"]', ["range for 'petal_length_cm', which is categorical"]),
@@ -255,7 +255,7 @@ def test_missing_config_file(capsys, tmp_path):
 
 
 def test_a_model_setting_of_the_wrong_kind_is_named(capsys, example):
-    edit(example / "config.toml", "n_estimators = 20", 'n_estimators = "20"')
+    edit(example / "config.toml", "n_estimators = 10", 'n_estimators = "20"')
     err = fails_with(capsys, example, "[model]", "'n_estimators'", "Got '20'")
     assert len(err) < 3 * 88  # one message: no traceback
 

@@ -139,7 +139,7 @@ def test_evaluate_test_looks_once_and_a_second_look_shows(trained, capsys):
     assert "looked at 2 times: only the first look is an unbiased estimate" in card(trained / "results")
 
     # Training again keeps the looks in the results; changed settings after a look show too.
-    edit(config, "n_estimators = 20", "n_estimators = 30")
+    edit(config, "n_estimators = 10", "n_estimators = 11")
     assert cli("train", "--config", config) == 0
     found = results(trained / "results")["test_set"]["looks"]
     assert [look["look"] for look in found] == [1, 2]
@@ -147,7 +147,7 @@ def test_evaluate_test_looks_once_and_a_second_look_shows(trained, capsys):
 
 
 def test_evaluate_test_refuses_results_of_other_settings(trained, capsys):
-    edit(trained / "config.toml", "n_estimators = 20", "n_estimators = 30")
+    edit(trained / "config.toml", "n_estimators = 10", "n_estimators = 11")
     assert cli("evaluate-test", "--config", trained / "config.toml") == 1
     assert "do not come from config.toml" in " ".join(capsys.readouterr().err.split())
     assert not (trained / "test-set-log.jsonl").exists()
@@ -297,7 +297,7 @@ def test_run_info_records_commit_and_uncommitted_changes(example, tmp_path):
     assert cli("train", "--config", example / "config.toml", "--out", tmp_path / "a") == 0
     code = json.loads((tmp_path / "a" / "run-info.json").read_text())["code"]
     assert len(code["git_commit"]) == 40 and code["uncommitted_changes"] is False
-    edit(example / "config.toml", "n_estimators = 20", "n_estimators = 21")
+    edit(example / "config.toml", "n_estimators = 10", "n_estimators = 11")
     assert code_version(example)["uncommitted_changes"] is True
     assert code_label(example).endswith(f"git {code['git_commit']} with uncommitted changes")
 
