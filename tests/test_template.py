@@ -161,9 +161,12 @@ def test_a_lock_that_misses_a_platform_fails(broken):
 def test_a_lock_without_hashes_fails(broken):
     path = broken / "template" / "requirements.lock"
     path.write_text(re.sub(r" \\\n    --hash=sha256:\w+", "", path.read_text(encoding="utf-8")), encoding="utf-8")
-    problems = checks.check_template(broken)
-    assert "template/requirements.lock pins numpy==2.4.6 without hashes" in problems
-    assert any("was not compiled with `uv pip compile --universal --generate-hashes`" in p for p in problems) is False
+    assert "template/requirements.lock pins numpy==2.4.6 without hashes" in checks.check_template(broken)
+
+
+def test_a_lock_not_compiled_for_every_platform_fails(broken):
+    _edit_lock(broken, "requirements.txt --universal --generate-hashes", "requirements.txt --generate-hashes")
+    assert any("was not compiled with `uv pip compile --universal --generate-hashes`" in p for p in checks.check_template(broken))
 
 
 def test_changed_template_data_fails(broken):
