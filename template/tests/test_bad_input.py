@@ -188,9 +188,10 @@ def test_data_file_without_recorded_checksum(capsys, example):
     fails_with(capsys, example, "no recorded checksum", "python -m mlproject checksum data/raw/flowers.csv")
 
 
-def test_missing_data_file(capsys, example):
+@pytest.mark.parametrize("command", ["validate", "prepare"])
+def test_missing_data_file(capsys, example, command):
     (example / "data" / "raw" / "iris.csv").unlink()
-    fails_with(capsys, example, "'data/raw/iris.csv'", "does not exist")
+    fails_with(capsys, example, "raw data file 'data/raw/iris.csv' ([data] raw in config.toml) does not exist", command=command)
 
 
 # ------------------------------------------------------------------ enough data, the metric

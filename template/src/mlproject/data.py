@@ -122,9 +122,16 @@ def verify_checksum(path: Path, shown: str, fix: str = "") -> str:
     return actual
 
 
+def verify_raw(config: Config) -> str:
+    """Check that the raw file exists and has its recorded checksum; return the checksum."""
+    if not (config.folder / config.raw).is_file():
+        raise DataError(f"The raw data file '{config.raw}' ([data] raw in {config.source}) does not exist: correct the setting.")
+    return verify_checksum(config.folder / config.raw, config.raw)
+
+
 def verify_processed(config: Config) -> tuple[str, str]:
     """Check the chain raw file -> prepare.py -> processed file; return the two checksums."""
-    raw_sha = verify_checksum(config.folder / config.raw, config.raw)
+    raw_sha = verify_raw(config)
     path = config.folder / config.processed
     provenance = path.parent / PROVENANCE
     made = json.loads(provenance.read_text(encoding="utf-8")).get(path.name) if provenance.is_file() else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mlproject.data import PREPARE, PROVENANCE, code_sha256, read_csv, sha256, verify_checksum
+from mlproject.data import PREPARE, PROVENANCE, code_sha256, read_csv, sha256, verify_raw
 
 
 def read_raw(path: Path, shown: str) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def run(config) -> tuple[Path, int]:
     """Prepare the raw file of config.toml; write the processed file and its provenance."""
     from mlproject.report import write_json
 
-    raw_sha = verify_checksum(config.folder / config.raw, config.raw)
+    raw_sha = verify_raw(config)
     table = prepare(read_raw(config.folder / config.raw, config.raw))
     out = config.folder / config.processed
     out.parent.mkdir(parents=True, exist_ok=True)
