@@ -27,7 +27,6 @@ limitations = "Iris is an easy, old data set."
 
 [data]
 raw = "data/raw/iris.csv"
-processed = "data/processed/iris.csv"
 target = "species"
 features = ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"]
 categorical = []
@@ -65,7 +64,6 @@ type = "regression"
 
 [data]
 raw = "data/raw/diabetes.csv"
-processed = "data/processed/diabetes.csv"
 target = "progression"
 features = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
 

@@ -36,7 +36,7 @@ class Config:
     name: str
     task: str  # "classification" or "regression"
     raw: str  # the raw data file, never edited
-    processed: str  # the file `prepare` writes from it, which every other command reads
+    processed: str  # what `prepare` writes from it, and every other command reads
     target: str
     features: list[str]
     categorical: list[str]  # the features that hold categories; the others hold numbers
@@ -165,14 +165,15 @@ def _check(settings: dict, path: Path) -> Config:
         raise ConfigError("set the model's seed in [seeds] model, not as [model] random_state.")
     _check_model_settings(model, task)
 
+    raw = _get(settings, "data", "raw", str)
     return Config(
         settings=settings,
         source=path.name,
         folder=path.resolve().parent,
         name=_get(settings, "project", "name", str),
         task=task,
-        raw=_get(settings, "data", "raw", str),
-        processed=_get(settings, "data", "processed", str),
+        raw=raw,
+        processed=_get(settings, "data", "processed", str, required=False, default=f"data/processed/{Path(raw).name}"),
         target=target,
         features=list(features),
         categorical=list(_get(settings, "data", "categorical", list, required=False) or []),
