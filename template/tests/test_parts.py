@@ -58,7 +58,8 @@ def test_verdict_reads_the_interval():
     [
         ("model", [0.01, 0.2], "which scores clearly better"),
         ("model", [-0.1, 0.1], 'share = "baseline"'),
-        ("model", [-0.2, -0.01], 'share = "baseline"'),
+        ("model", [-0.2, -0.01], 'although it is clearly worse than the simpler baseline'),
+        ("baseline", [-0.2, -0.01], "the baseline, which scores clearly better than the model: difference -0.105"),
         ("baseline", [-0.1, 0.1], "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)"),
         ("baseline", [0.01, 0.2], "Give the reason."),
     ],

@@ -185,23 +185,24 @@ def against_dummy(results: dict) -> str:
 def which_model(results: dict) -> str:
     """Which model is shared, and whether its comparison with the baseline supports that."""
     comparison = results["comparisons"]["model - baseline"]
-    better = comparison["interval"][0] > 0  # the whole interval of the difference above zero
+    low, high = comparison["interval"]  # clearly better or worse: the whole interval on one side of zero
     difference = _difference(comparison)
-    if results["shared"] == "baseline" and better:
-        return "Shared in model.skops: the baseline, although the model scores clearly better. Give the reason."
     if results["shared"] == "baseline":
+        if low > 0:
+            return "Shared in model.skops: the baseline, although the model scores clearly better. Give the reason."
+        if high < 0:
+            return f"Shared in model.skops: the baseline, which scores clearly better than the model: {difference}."
         return (
             "Shared in model.skops: the baseline. The model is not clearly better than this "
             f"simpler model: {difference}. Report that difference and its interval, not "
             "\"no better\": an interval this wide may hide a real difference either way."
         )
-    if better:
+    if low > 0:
         return f"Shared in model.skops: the model, which scores clearly better than the simpler baseline: {difference}."
     return (
-        "Shared in model.skops: the model, although it is not clearly better than the "
-        f'simpler baseline: {difference}. Report that, and share the baseline ([model] share = "baseline" in '
-        "config.toml) unless you have a reason to prefer the model; if you do, give it in the "
-        "description."
+        f"Shared in model.skops: the model, although it is {'clearly worse than' if high < 0 else 'not clearly better than'} "
+        f'the simpler baseline: {difference}. Report that, and share the baseline ([model] share = "baseline" in '
+        "config.toml) unless you have a reason to prefer the model; if you do, give it in the description."
     )
 
 
