@@ -21,4 +21,4 @@ Modules, in the order a training run uses them:
 * ``cli``      the command line that ties them together.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.1.0"
