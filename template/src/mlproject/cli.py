@@ -43,22 +43,6 @@ def _development(config):
     return data, development, test
 
 
-def _test_record(config, data, test) -> dict | None:
-    """The test set as results.json records it, with every look so far (dates stay in the log)."""
-    from mlproject.holdout import fingerprint, looks
-
-    if test is None:
-        return None
-    return {
-        "fraction": config.test_fraction,
-        "seed": config.test_seed,
-        "rows": len(test.y),
-        "groups": None if test.groups is None else int(test.groups.nunique()),
-        "fingerprint": fingerprint(data, test),
-        "looks": [{k: v for k, v in look.items() if k != "utc"} for look in looks(config.folder)],
-    }
-
-
 def _write_reports(results: dict, config, out: Path) -> None:
     from mlproject.report import model_card, write_json
 
@@ -96,6 +80,7 @@ def train(args: argparse.Namespace) -> None:
     from mlproject.config import load_config
     from mlproject.evaluate import make_splits, per_class_results, score_models, summarise
     from mlproject.figure import draw
+    from mlproject.holdout import record
     from mlproject.model import make_models, save_model
     from mlproject.report import build_results, holdout_text, run_info, write_json
 
@@ -111,7 +96,7 @@ def train(args: argparse.Namespace) -> None:
         final = clone(models[config.share]).fit(development.X, development.y)  # the model we share
         by_class = per_class_results(models[config.share], development, splits, config)
     summary, comparisons = summarise(scores, splits, config.confidence)
-    test_set = _test_record(config, data, test)
+    test_set = record(config, data, test)
     results = build_results(config, data, development, test_set, models, splits, summary, comparisons, by_class)
 
     out = Path(args.out) if args.out else config.folder / "results"
@@ -138,9 +123,9 @@ def evaluate_test(args: argparse.Namespace) -> None:
     from threadpoolctl import threadpool_limits
 
     from mlproject.config import load_config
-    from mlproject.holdout import LOG, looks, record_look, score_test_set, settings_sha256
+    from mlproject.holdout import LOG, looks, record, record_look, score_test_set, settings_sha256
     from mlproject.model import load_model
-    from mlproject.report import _rounded, code_label, read_results
+    from mlproject.report import code_label, read_results, rounded
 
     config = load_config(args.config)
     data, _, test = _development(config)
@@ -148,9 +133,9 @@ def evaluate_test(args: argparse.Namespace) -> None:
         raise ProjectError(f"There is no test set: [validation] test_fraction is 0 in {config.source}.")
     out = _results_folder(args, config)
     results = read_results(out)
-    record = _test_record(config, data, test)
+    test_set = record(config, data, test)
     trained = (results.get("test_set") or {}).get("fingerprint"), results["config"]
-    if trained != (record["fingerprint"], _rounded(config.settings)):
+    if trained != (test_set["fingerprint"], rounded(config.settings)):
         raise ProjectError(
             f"The results in {_shown(out)}/ do not come from {config.source} and the data as they are now: "
             "run `python -m mlproject train` first, then evaluate-test."
@@ -166,9 +151,9 @@ def evaluate_test(args: argparse.Namespace) -> None:
     with threadpool_limits(limits=1):
         found = score_test_set(model, test, config)
     look = {"look": len(before) + 1, "shared": config.share, "metric": config.metric, **found, "model_sha256": digest,
-            "settings_sha256": settings_sha256(config), "test_set": record["fingerprint"], "code": code_label(config.folder)}
-    record_look(config.folder, _rounded(look))
-    results["test_set"] = _rounded(_test_record(config, data, test))
+            "settings_sha256": settings_sha256(config), "test_set": test_set["fingerprint"], "code": code_label(config.folder)}
+    record_look(config.folder, rounded(look))
+    results["test_set"] = rounded(record(config, data, test))
     _write_reports(results, config, out)
     low, high = found["interval"]
     print(

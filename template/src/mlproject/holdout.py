@@ -55,6 +55,20 @@ def fingerprint(data: Dataset, test: Dataset) -> str:
     return hashlib.sha256(f"{data.sha256}:{list(map(int, test.y.index))}".encode()).hexdigest()
 
 
+def record(config: Config, data: Dataset, test: Dataset | None) -> dict | None:
+    """The test set as results.json records it, with every look so far (dates stay in the log)."""
+    if test is None:
+        return None
+    return {
+        "fraction": config.test_fraction,
+        "seed": config.test_seed,
+        "rows": len(test.y),
+        "groups": None if test.groups is None else int(test.groups.nunique()),
+        "fingerprint": fingerprint(data, test),
+        "looks": [{k: v for k, v in look.items() if k != "utc"} for look in looks(config.folder)],
+    }
+
+
 def settings_sha256(config: Config) -> str:
     """Identifies the settings that change results: all of config.toml but [project]."""
     settings = {key: value for key, value in config.settings.items() if key != "project"}

@@ -48,13 +48,13 @@ def describe(estimator) -> str:
     return " ".join(repr(estimator).split())
 
 
-def _rounded(value):
+def rounded(value):
     if isinstance(value, float):
         return round(value, DIGITS)
     if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
+        return {key: rounded(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_rounded(item) for item in value]
+        return [rounded(item) for item in value]
     return value
 
 
@@ -67,7 +67,7 @@ def build_results(config: Config, data: Dataset, development: Dataset, test: dic
     else:
         y = data.y.astype(float)
         target = {"summary": {"mean": y.mean(), "sd": y.std(), "min": y.min(), "max": y.max()}}
-    results = _rounded({
+    results = rounded({
         "project": config.name,
         "task": config.task,
         "data": {
