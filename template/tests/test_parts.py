@@ -155,6 +155,17 @@ def test_the_test_set_keeps_groups_whole(example):
     assert test.groups.nunique() == 2  # a fifth of six groups, rounded up
 
 
+def test_a_class_only_in_the_test_groups_is_refused(example):
+    edit(example / "config.toml", 'scheme = "repeated-kfold"', 'scheme = "group-kfold"')
+    edit(example / "config.toml", '# group = "site"', 'group = "site"')
+    config = load_config(example / "config.toml")
+    data = toy_data()
+    test_groups = set(hold_out(config, data)[1].groups)
+    data.y[data.groups.isin(test_groups)] = 2  # class 2 only in the test set's groups
+    with pytest.raises(DataError, match="Every row of class 2 is in the test set's groups"):
+        hold_out(config, data)
+
+
 def test_the_test_score_and_its_bootstrap_interval(example):
     config = load_config(example / "config.toml")
     iris = load_iris(as_frame=True)

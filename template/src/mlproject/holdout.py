@@ -47,7 +47,15 @@ def hold_out(config: Config, data: Dataset) -> tuple[Dataset, Dataset | None]:
             f"in {config.source}): scikit-learn says: {str(error).splitlines()[0].rstrip('.')}. Lower "
             "test_fraction (0: no test set), or collect more data."
         ) from None
-    return data.subset(np.sort(development)), data.subset(np.sort(test))
+    development, test = data.subset(np.sort(development)), data.subset(np.sort(test))
+    unseen = sorted(set(test.y) - set(development.y), key=str) if config.classification else []
+    if unseen:
+        raise DataError(
+            f"Every row of class {unseen[0]!r} is in the test set's groups ({', '.join(map(str, sorted(set(test.groups))))}): "
+            "the model could never learn it. Group by something every class spans, or collect rows of that class "
+            "from more groups."
+        )
+    return development, test
 
 
 def fingerprint(data: Dataset, test: Dataset) -> str:
