@@ -161,7 +161,7 @@ def test_changed_raw_file_is_refused(capsys, example):
 def test_raw_file_changed_but_not_prepared_again(capsys, example):
     change_data(example, row=6, column="petal_length_cm", value="1.5", record=False)
     assert cli("checksum", example / "data" / "raw" / "iris.csv") == 0
-    fails_with(capsys, example, "were made from another raw file", "python -m mlproject prepare")
+    fails_with(capsys, example, "were made from another version of 'data/raw/iris.csv'", "python -m mlproject prepare")
 
 
 def test_processed_data_edited_by_hand(capsys, example):

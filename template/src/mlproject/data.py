@@ -144,7 +144,7 @@ def verify_processed(config: Config) -> tuple[str, str]:
         raise DataError(f"{name} have changed since `prepare` wrote them. Do not edit them by hand: put the change into "
                         f"src/mlproject/prepare.py. {RERUN}.")
     if made["made_from"] != config.raw or made["made_from_sha256"] != raw_sha:
-        raise DataError(f"{name} were made from another raw file than '{config.raw}' is now. {RERUN}.")
+        raise DataError(f"{name} were made from another version of '{config.raw}' (or another file). {RERUN}.")
     if made["made_by_sha256"] != code_sha256(PREPARE):
         raise DataError(f"src/mlproject/prepare.py has changed since it made '{config.processed}'. {RERUN}.")
     return actual, raw_sha
