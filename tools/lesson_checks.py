@@ -352,51 +352,70 @@ def check_data(root: Path) -> list[str]:
     return problems
 
 
-def _installed_closure(names) -> tuple[dict[str, str], list[str]]:
-    """Every distribution that installing ``names`` pulls in (by the installed packages'
-    metadata, with markers evaluated for this machine), with its installed version."""
-    from importlib import metadata
+#: Where the template's lock must install: (platform, marker values). Python 3.11 to 3.13 each.
+TEMPLATE_PLATFORMS = {
+    "Linux x86-64": {"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Linux"},
+    "Linux ARM64": {"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix", "platform_system": "Linux"},
+    "macOS Apple silicon": {"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix", "platform_system": "Darwin"},
+    "macOS Intel": {"sys_platform": "darwin", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Darwin"},
+    "Windows x86-64": {"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt", "platform_system": "Windows"},
+}  # fmt: skip
+TEMPLATE_PYTHONS = ("3.11", "3.12", "3.13")
+TEMPLATE_SOURCE_LINES = 2000  # the issue's "read it in one sitting": template/src/ stays below this
 
-    from packaging.requirements import Requirement
+
+def _lock_entries(text: str) -> list[tuple[str, str, str, str]]:
+    """(name, version, marker, body) of each requirement in a uv-compiled lock file."""
     from packaging.utils import canonicalize_name
 
-    found, missing, todo = {}, [], [canonicalize_name(n) for n in names]
-    while todo:
-        name = todo.pop()
-        if name in found or name in missing:
-            continue
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            missing.append(name)
-            continue
-        found[name] = dist.version
-        for line in dist.requires or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate(
-                {"extra": ""}
-            ):
-                todo.append(canonicalize_name(requirement.name))
-    return found, missing
+    entries = []
+    for block in re.split(r"\n(?=[A-Za-z0-9])", "\n" + text):
+        match = re.match(
+            r"([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\\n]*))?",
+            block.strip(),
+        )
+        if match:
+            name, version, marker = match.groups()
+            entries.append(
+                (
+                    canonicalize_name(name),
+                    version,
+                    (marker or "").strip(),
+                    block,
+                )
+            )
+    return entries
 
 
 def check_template(root: Path) -> list[str]:
-    """template/ stands alone, and its environment is a consistent subset of the lesson's.
+    """template/ stands alone, its lock is a real one at the lesson's versions, and its data hold.
 
-    - no Python file in template/ imports lessonkit (learners copy the folder on its own);
-    - template/requirements.txt pins agree with template/requirements.lock, every lock pin
-      agrees with the lesson's locked versions (so the lesson's environment runs the
-      template), and the lock holds exactly what installing requirements.txt installs;
-    - template/data/SHA256SUMS matches its files, and a penguins.csv there is the lesson's.
+    - no Python file in template/ imports lessonkit (learners copy the folder on its own), and
+      template/src/ stays under TEMPLATE_SOURCE_LINES lines;
+    - template/requirements.lock is a universal lock with hashes: every pin has its hashes and
+      is at a version of the lesson's lock; on every platform and Python the template supports,
+      it pins each package of requirements.txt once, at requirements.txt's version (and pytest's
+      colorama on Windows);
+    - template/data/raw/SHA256SUMS matches its files, a penguins.csv there is the lesson's, and
+      each processed file matches its provenance record: its checksum, its raw file's, and that
+      of the prepare.py that made it.
     """
     import ast
+
+    from packaging.markers import Marker
+
+    from tools import lock
 
     template = root / "template"
     if not template.is_dir():
         return ["template/ is missing"]
-    problems = []
+    problems, lines = [], 0
     for path in sorted(template.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        text = path.read_text(encoding="utf-8")
+        lines += (
+            len(text.splitlines()) if (template / "src") in path.parents else 0
+        )
+        for node in ast.walk(ast.parse(text)):
             names = (
                 [a.name for a in node.names]
                 if isinstance(node, ast.Import)
@@ -410,71 +429,99 @@ def check_template(root: Path) -> list[str]:
                 problems.append(
                     f"{path.relative_to(root)} imports lessonkit: the template must stand alone"
                 )
-
-    def pins(path: Path) -> dict[str, str]:
-        return (
-            _pins(path.read_text(encoding="utf-8").splitlines())
-            if path.is_file()
-            else {}
+    if lines >= TEMPLATE_SOURCE_LINES:
+        problems.append(
+            f"template/src/ has {lines} lines of Python: keep it under {TEMPLATE_SOURCE_LINES}, to read in one sitting"
         )
 
-    from tools import lock
-
-    exported = lock.pins(
+    lesson = lock.pins(
         (root / "requirements-authors.txt").read_text(encoding="utf-8")
     )
-    lesson_lock = {name: "/".join(sorted(v)) for name, v in exported.items()}
-    wanted, locked = (
-        pins(template / "requirements.txt"),
-        pins(template / "requirements.lock"),
+    wanted = (
+        _pins(
+            (template / "requirements.txt")
+            .read_text(encoding="utf-8")
+            .splitlines()
+        )
+        if (template / "requirements.txt").is_file()
+        else {}
     )
-    if not wanted or not locked:
+    text = (
+        (template / "requirements.lock").read_text(encoding="utf-8")
+        if (template / "requirements.lock").is_file()
+        else ""
+    )
+    entries = _lock_entries(text)
+    if not wanted or not entries:
         problems.append(
             "template/requirements.txt and template/requirements.lock must both pin packages"
         )
-    for name, version in sorted(wanted.items()):
-        if locked.get(name) != version:
+    if entries and not all(
+        option in text.split("\n\n")[0]
+        for option in ("--universal", "--generate-hashes")
+    ):
+        problems.append(
+            "template/requirements.lock was not compiled with `uv pip compile --universal --generate-hashes` "
+            "(its header says how it was made): regenerate it as template/README.md says"
+        )
+    for name, version, _, body in entries:
+        if "--hash=sha256:" not in body:
             problems.append(
-                f"template: {name} is {version} in requirements.txt but {locked.get(name)} in requirements.lock"
+                f"template/requirements.lock pins {name}=={version} without hashes"
             )
-    for name, version in sorted(locked.items()):
-        if lesson_lock.get(name) != version:
+        if version not in lesson.get(name, set()):
+            found = "/".join(sorted(lesson.get(name, set()))) or "nothing"
             problems.append(
-                f"template/requirements.lock pins {name}=={version}, the lesson's lock "
-                f"{lesson_lock.get(name)}: the template must use the lesson's versions"
+                f"template/requirements.lock pins {name}=={version}, the lesson's lock {found}: the template must use the lesson's versions"
             )
-    needed, not_installed = _installed_closure(wanted)
-    needed = {
-        name.replace(".", "-"): version for name, version in needed.items()
-    }
-    for name in not_installed:
-        problems.append(
-            f"template: cannot check the lock file, {name} is not installed here"
-        )
-    for name in sorted(set(needed) - set(locked)):
-        problems.append(
-            f"template/requirements.lock lacks {name}, which template/requirements.txt needs"
-        )
-    for name in sorted(set(locked) - set(needed)):
-        problems.append(
-            f"template/requirements.lock pins {name}, which template/requirements.txt does not need"
-        )
+    for platform, values in TEMPLATE_PLATFORMS.items():
+        for python in TEMPLATE_PYTHONS:
+            where = f"{platform}, Python {python}"
+            env = {
+                **values,
+                "python_version": python,
+                "python_full_version": f"{python}.0",
+                "implementation_name": "cpython",
+                "platform_python_implementation": "CPython",
+                "extra": "",
+            }
+            active = {}
+            for name, version, marker, _ in entries:
+                if not marker or Marker(marker).evaluate(env):
+                    active.setdefault(name, []).append(version)
+            for name, version in sorted(wanted.items()):
+                if active.get(name) != [version]:
+                    found = "/".join(active.get(name, [])) or "nothing"
+                    problems.append(
+                        f"template: {name} is {version} in requirements.txt but {found} in requirements.lock ({where})"
+                    )
+            if (
+                "pytest" in wanted
+                and values["sys_platform"] == "win32"
+                and "colorama" not in active
+            ):
+                problems.append(
+                    f"template/requirements.lock lacks colorama, which pytest needs on Windows ({where})"
+                )
 
-    manifest = template / "data" / "SHA256SUMS"
+    data = template / "data"
     recorded = {}
+    manifest = data / "raw" / "SHA256SUMS"
     if manifest.is_file():
         for line in manifest.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 digest, name = line.split(maxsplit=1)
                 recorded[name.lstrip("*")] = digest
+    else:
+        problems.append("template/data/raw/SHA256SUMS is missing")
     for name, digest in sorted(recorded.items()):
-        path = template / "data" / name
+        path = data / "raw" / name
         if (
             not path.is_file()
             or hashlib.sha256(path.read_bytes()).hexdigest() != digest
         ):
             problems.append(
-                f"template/data/{name} is missing or does not match template/data/SHA256SUMS"
+                f"template/data/raw/{name} is missing or does not match template/data/raw/SHA256SUMS"
             )
     lesson_digest = hashlib.sha256(
         (root / "data" / "penguins.csv").read_bytes()
@@ -484,8 +531,42 @@ def check_template(root: Path) -> list[str]:
         and recorded["penguins.csv"] != lesson_digest
     ):
         problems.append(
-            "template/data/penguins.csv differs from the lesson's data/penguins.csv"
+            "template/data/raw/penguins.csv differs from the lesson's data/penguins.csv"
         )
+    provenance = data / "processed" / "provenance.json"
+    prepare = template / "src" / "mlproject" / "prepare.py"
+    prepare_digest = (
+        hashlib.sha256(
+            prepare.read_bytes().replace(b"\r\n", b"\n")
+        ).hexdigest()
+        if prepare.is_file()
+        else None
+    )
+    for name, made in (
+        json.loads(provenance.read_text(encoding="utf-8"))
+        if provenance.is_file()
+        else {}
+    ).items():
+        path, source = data / "processed" / name, template / made["made_from"]
+        if (
+            not path.is_file()
+            or hashlib.sha256(path.read_bytes()).hexdigest() != made["sha256"]
+        ):
+            problems.append(
+                f"template/data/processed/{name} is missing or does not match its provenance.json"
+            )
+        if (
+            not source.is_file()
+            or hashlib.sha256(source.read_bytes()).hexdigest()
+            != made["made_from_sha256"]
+        ):
+            problems.append(
+                f"template/data/processed/{name} was not made from template/{made['made_from']} as it is: run prepare"
+            )
+        if made["made_by_sha256"] != prepare_digest:
+            problems.append(
+                f"template/data/processed/{name} was made by another prepare.py than template's: run prepare"
+            )
     return problems
 
 
