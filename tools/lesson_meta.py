@@ -747,43 +747,73 @@ class QuickCheckError(ValueError):
     """A quick check's body is malformed; the message says how."""
 
 
+QC_ITEM = re.compile(r"^- *(?P<key>option|why|correct) *: *(?P<value>.*)$")
+QC_FIELD = re.compile(r"^ {2,}(?P<key>option|why|correct) *: *(?P<value>.*)$")
+
+
+def _plain_value(text: str) -> str:
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
 def quick_check_options(body: str) -> list[dict]:
-    """The options of a quick check's YAML body, checked: 3 or 4 options, exactly one with
-    ``correct: true``, each with its ``why`` (for a wrong one: the misconception it reveals)."""
-    try:
-        options = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        raise QuickCheckError(
-            f"its body is not a YAML list of options: {exc}"
-        ) from exc
-    if not isinstance(options, list) or not all(
-        isinstance(o, dict) for o in options
-    ):
-        raise QuickCheckError(
-            "its body must be a YAML list of '- option: ...' entries with 'why: ...'"
-        )
+    """The options of a quick check's body, checked: 3 or 4 options, exactly one with
+    ``correct: true``, each with its ``why`` (for a wrong one: the misconception it reveals).
+
+    The body is a list like YAML's, read line by line so that a value may start with inline
+    code or any MyST markup without quotes::
+
+        - option: 86 %, from folds of whole patients
+          correct: true
+          why: `GroupKFold` holds out whole patients ...
+    """
+    options: list[dict] = []
+    key = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        if not line.strip():
+            continue
+        item, field = QC_ITEM.match(line), QC_FIELD.match(line)
+        if item:
+            options.append({})
+            key, value = item.group("key"), item.group("value")
+        elif field and options:
+            key, value = field.group("key"), field.group("value")
+        elif (
+            options and key and line.startswith("    ")
+        ):  # a continuation of the last value
+            options[-1][key] += " " + line.strip()
+            continue
+        else:
+            raise QuickCheckError(f"cannot read line {number} of its body ({line.strip()!r}): write '- option: ...', "
+                                  "then '  why: ...' (and '  correct: true' for the right one)")  # fmt: skip
+        if key in options[-1]:
+            raise QuickCheckError(f"an option has two '{key}:' lines")
+        options[-1][key] = _plain_value(value)
     if not 3 <= len(options) <= 4:
         raise QuickCheckError(f"it has {len(options)} options: give 3 or 4")
     for option in options:
-        unknown = set(option) - {"option", "why", "correct"}
-        if unknown:
-            raise QuickCheckError(
-                f"unknown keys {sorted(unknown)} in an option (option, why, correct)"
-            )
         if (
-            not str(option.get("option", "")).strip()
-            or not str(option.get("why", "")).strip()
+            not option.get("option", "").strip()
+            or not option.get("why", "").strip()
         ):
             raise QuickCheckError(
                 "every option needs its text ('option:') and why it is right or wrong ('why:')"
             )
-    right = [o for o in options if o.get("correct") is True]
+        if option.get("correct", "true").lower() not in ("true", "yes"):
+            raise QuickCheckError(
+                f"'correct: {option['correct']}': write 'correct: true' on the right option only"
+            )
+    right = [o for o in options if "correct" in o]
     if len(right) != 1:
         raise QuickCheckError(
             f"{len(right)} options are marked 'correct: true': mark exactly one"
         )
-    return [{"option": str(o["option"]).strip(), "why": str(o["why"]).strip(), "correct": o.get("correct") is True}
-            for o in options]  # fmt: skip
+    return [
+        {"option": o["option"], "why": o["why"], "correct": "correct" in o}
+        for o in options
+    ]
 
 
 def practice_items(body: str) -> list[Practice]:
