@@ -312,44 +312,58 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+#: The home page's schedule puts a break after this many minutes of teaching and challenges.
+BREAK_AFTER, BREAK_MINUTES = 90, 15
+
+
 def schedule_rows(
-    episodes: list[Episode], setup_minutes: int = 0
+    episodes: list[Episode],
 ) -> list[tuple[str, Episode | None, int]]:
-    """``(start time, episode, minutes)`` rows; the last row (episode None) is the finish."""
-    rows, elapsed = [], setup_minutes
-    for episode in episodes:
+    """``(start time, episode, minutes)`` rows of the core at one go, with a break (episode
+    None, BREAK_MINUTES) at the first episode boundary after every BREAK_AFTER minutes; the
+    last row (episode None) is the finish, with the total."""
+    rows, elapsed, since_break = [], 0, 0
+    for index, episode in enumerate(episodes):
+        if since_break >= BREAK_AFTER and index:
+            rows.append((clock(elapsed), None, BREAK_MINUTES))
+            elapsed += BREAK_MINUTES
+            since_break = 0
         rows.append((clock(elapsed), episode, episode.minutes))
         elapsed += episode.minutes
+        since_break += episode.minutes
     rows.append((clock(elapsed), None, elapsed))
     return rows
 
 
 def render_schedule(episodes: list[Episode]) -> str:
-    """A MyST table: running clock, episode link, minutes, and the questions it answers. The
-    clock and the total cover the core; optional episodes follow the finish, untimed."""
+    """A MyST table: running clock, episode link, minutes, and the first question it answers;
+    breaks where a room needs them. The clock and the total cover the core at one go; optional
+    episodes follow the finish, untimed. (The instructor guide's plans fit slots of a given
+    length, with a welcome, breaks and feedback.)"""
     core = [e for e in episodes if not e.optional]
     lines = [
-        "| Start | Episode | Teaching + exercises | Questions it answers |",
+        "| Start | Episode | Teaching + exercises | The question it starts from |",
         "|:--|:--|:--|:--|",
     ]
-    rows = schedule_rows(core) + [
-        ("Optional", e, e.minutes) for e in episodes if e.optional
-    ]
-    for start, episode, minutes in rows:
-        if episode is None:
+    rows = schedule_rows(core)
+    for number, (start, episode, minutes) in enumerate(rows):
+        if episode is None and number < len(rows) - 1:
+            lines.append(f"| {start} | *Break* | {minutes} min | |")
+        elif episode is None:
             teaching = sum(int(e.meta["teaching"]) for e in core)
-            lines.append(
-                f"| {start} | **Finish** | **{minutes} min in total** "
-                f"({teaching} teaching + {minutes - teaching} exercises) | |"
-            )
-            continue
-        questions = "<br>".join(episode.meta["questions"])
-        lines.append(
-            f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
-            f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {minutes} min "
-            f"| {questions} |"
-        )
+            breaks = minutes - sum(e.minutes for e in core)
+            lines.append(f"| {start} | **Finish** | **{minutes} min in total** ({teaching} teaching + "
+                         f"{minutes - teaching - breaks} exercises + {breaks} breaks) | |")  # fmt: skip
+        else:
+            lines.append(_schedule_line(start, episode))
+    lines += [_schedule_line("Optional", e) for e in episodes if e.optional]
     return "\n".join(lines) + "\n"
+
+
+def _schedule_line(start: str, episode: Episode) -> str:
+    return (f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
+            f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {episode.minutes} min "
+            f"| {episode.meta['questions'][0]} |")  # fmt: skip
 
 
 def instructor_notes(body: str) -> list[str]:
@@ -445,19 +459,25 @@ def _comment_text(line: str) -> str:
 
 # --------------------------------------------------------------------------- delivery variants
 VARIANT_ITEM = re.compile(
-    r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?|(?P<day>next day))$"
+    r"^(?:(?P<episode>\d\d)(?: full)?|(?P<kind>welcome|break|feedback) (?P<minutes>\d+)(?: (?P<label>.+))?"
+    r"|(?P<day>next day))$"
 )
+#: Each day of a plan leaves at least this share of its slot free: setup problems, questions,
+#: a challenge that runs long (the Carpentries' experience: a plan with no slack overruns).
+SLACK = 0.10
 
 
 def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
-    """Read delivery variants (YAML) and check them against the episodes' timings.
+    """Read delivery plans (YAML) and check them against the episodes' timings.
 
-    Each variant has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
-    items ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the
-    challenges become homework), ``"break N [label]"`` or ``"next day"`` (the clock starts
-    again; each day must fit the budget). ``covers: all`` asks that every episode that is not
-    optional is in the plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
-    does not fit the budget, or an episode that should be covered is not.
+    Each plan has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
+    items ``"NN"`` (the episode, teaching with its quick checks and every challenge: no plan
+    strips an episode's practice), ``"welcome N"`` (welcome and set-up check), ``"break N
+    [label]"``, ``"feedback N"`` (the closing round) and ``"next day"`` (the clock starts again).
+    Every day opens with a welcome, has a break when it is longer than two hours, ends with
+    feedback, and leaves at least 10 % of its budget free. ``covers: all`` asks that every
+    episode that is not optional is in the plan; without it, the plan's table says which
+    episodes it covers. Raises FrontMatterError when a rule is broken.
     """
     by_number = {f"{e.number:02d}": e for e in episodes}
     try:
@@ -473,63 +493,56 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
             raise FrontMatterError(
                 f"lesson-variants: each variant needs a title and a budget in minutes: {variant}"
             )
-        rows, elapsed, days, planned = [], 0, [], set()
-
-        def end_day():
-            if elapsed > budget:
-                day = (
-                    f" (day {len(days) + 1})"
-                    if days or "next day" in (variant.get("plan") or [])
-                    else ""
-                )
-                raise FrontMatterError(
-                    f"lesson-variants: {title}: the plan{day} takes {elapsed} min, over its budget of {budget} min "
-                    "(the episodes' minutes come from their front matter: re-plan this variant)"
-                )
-            days.append(elapsed)
-
+        rows, days, planned, day_items = [], [], [], [[]]
+        elapsed = 0
         for item in variant.get("plan") or []:
             match = VARIANT_ITEM.match(str(item).strip())
             if not match:
                 raise FrontMatterError(
-                    f"lesson-variants: {title}: cannot read plan item {item!r}"
+                    f"lesson-variants: {title}: cannot read plan item {item!r} (write 'NN', 'welcome N', "
+                    "'break N label', 'feedback N' or 'next day')"
                 )
             if match.group("day"):
-                end_day()
+                days.append(elapsed)
                 elapsed = 0
+                day_items.append([])
                 rows.append((clock(0), None, f"Day {len(days) + 1}", None))
                 continue
-            if match.group("minutes"):
+            if match.group("kind"):
                 minutes = int(match.group("minutes"))
-                rows.append(
-                    (
-                        clock(elapsed),
-                        None,
-                        match.group("label") or "Break",
-                        minutes,
-                    )
-                )
+                label = match.group("label") or {"welcome": "Welcome and set-up check", "break": "Break",
+                                                 "feedback": "Feedback and close"}[match.group("kind")]  # fmt: skip
+                rows.append((clock(elapsed), None, label, minutes))
+                day_items[-1].append(match.group("kind"))
             else:
                 episode = by_number.get(match.group("episode"))
                 if episode is None:
                     raise FrontMatterError(
                         f"lesson-variants: {title}: there is no episode {match.group('episode')}"
                     )
-                planned.add(episode.number)
-                full = match.group("part") == "full"
-                minutes = (
-                    episode.minutes if full else int(episode.meta["teaching"])
-                )
-                rows.append(
-                    (
-                        clock(elapsed),
-                        episode,
-                        "" if full else "teaching only",
-                        minutes,
-                    )
-                )
+                planned.append(episode.number)
+                minutes = episode.minutes
+                rows.append((clock(elapsed), episode, "", minutes))
+                day_items[-1].append("episode")
             elapsed += minutes
-        end_day()
+        days.append(elapsed)
+        for number, (used, items) in enumerate(
+            zip(days, day_items, strict=True), start=1
+        ):
+            day = f" (day {number})" if len(days) > 1 else ""
+            if used > (1 - SLACK) * budget:
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} takes {used} min of its {budget}: leave at least "
+                    f"{SLACK:.0%} free (at most {int((1 - SLACK) * budget)} min; the episodes' minutes come from "
+                    "their front matter: re-plan this variant, or cover fewer episodes)"
+                )
+            if not items or items[0] != "welcome" or items[-1] != "feedback":
+                raise FrontMatterError(f"lesson-variants: {title}: each day{day} opens with 'welcome N' and ends "
+                                       "with 'feedback N'")  # fmt: skip
+            if used > 120 and "break" not in items:
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} runs {used} min without a break"
+                )
         covers = variant.get("covers")
         if covers not in (None, "all"):
             raise FrontMatterError(
@@ -545,12 +558,13 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                 f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}"
             )
         parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
-                       "note": variant.get("note", ""), "left_out": missing})  # fmt: skip
+                       "note": variant.get("note", ""), "left_out": missing,
+                       "covered": [f"{n:02d}" for n in planned]})  # fmt: skip
     return parsed
 
 
 def render_variants(episodes: list[Episode], text: str) -> str:
-    """MyST for the instructor guide: one timed table per delivery variant."""
+    """MyST for the instructor guide: one timed table per delivery plan."""
     out = []
     for variant in parse_variants(text, episodes):
         out += [f"### {variant['title']}", ""]
@@ -558,12 +572,18 @@ def render_variants(episodes: list[Episode], text: str) -> str:
             out += [variant["note"], ""]
         days = variant["days"]
         if len(days) == 1:
-            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot"
+            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot ({variant['budget'] - days[0]} free)"
         else:
             fit = f"{len(days)} days of at most {variant['budget']} minutes (" + ", ".join(
                 f"day {i}: {minutes}" for i, minutes in enumerate(days, start=1)) + ")"  # fmt: skip
+        covered = ", ".join(variant["covered"])
+        left = (
+            f"; not in this plan: {', '.join(variant['left_out'])}"
+            if variant["left_out"]
+            else ""
+        )
         out += [
-            f"{fit}, computed from the episodes' timings.",
+            f"{fit}, computed from the episodes' timings. Episodes: {covered}{left}.",
             "",
             "| Start | Part | Minutes |",
             "|:--|:--|--:|",
@@ -574,12 +594,9 @@ def render_variants(episodes: list[Episode], text: str) -> str:
             elif episode is None:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
-                suffix = f" ({label})" if label else ""
-                if episode.optional:
-                    suffix += " (optional extension)"
-                out.append(
-                    f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |"
-                )
+                suffix = " (optional extension)" if episode.optional else ""
+                out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} "
+                           f"| {minutes} |")  # fmt: skip
         out += [
             f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |",
             "",
