@@ -24,7 +24,7 @@ from tools.pythons import learner_env as clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NOTEBOOK = "01-why-reproducibility.ipynb"
+NOTEBOOK = "notebooks/01-why-reproducibility.ipynb"  # JupyterLab opens the lesson's folder
 
 
 def option_1_commands(setup_page: Path) -> list[str]:
@@ -47,7 +47,7 @@ def test_option_1_names_the_steps_the_test_relies_on():
     )
     assert "python -m pip install -r requirements.txt" in commands
     assert "python -m lessonkit.check" in commands
-    assert commands[-1] == "jupyter lab notebooks/"
+    assert commands[-1] == "jupyter lab"
 
 
 def install_option_1(tmp_path: Path) -> dict:
