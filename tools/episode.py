@@ -88,7 +88,7 @@ def notebook(slug: str, title: str):
         code(
             'glue("n_rows", len(penguins))\nclaim(len(penguins) > 0, "the table has rows", n_rows=len(penguins))',
             metadata={"tags": [config.PLUMBING]},
-        ),  # fmt: skip
+        ),
         md(f"<!-- practice: qc-{number}-rows -->"),
         md(f"<!-- practice: ex-{number}-first -->"),
     ]
@@ -101,8 +101,12 @@ def add_to_toc(slug: str, root: Path) -> None:
     """List the episode and its notebook after the last core episode in _toc.yml."""
     path = root / "_toc.yml"
     lines = path.read_text(encoding="utf-8").split("\n")
-    last = max(i for i, line in enumerate(lines) if line.strip().startswith("- file: notebooks/")
-               and "caption: Optional" not in "\n".join(lines[:i]))  # fmt: skip
+    last = max(
+        i
+        for i, line in enumerate(lines)
+        if line.strip().startswith("- file: notebooks/")
+        and "caption: Optional" not in "\n".join(lines[:i])
+    )
     indent = lines[last - 2][
         : len(lines[last - 2]) - len(lines[last - 2].lstrip())
     ]

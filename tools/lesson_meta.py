@@ -352,8 +352,10 @@ def render_schedule(episodes: list[Episode]) -> str:
         elif episode is None:
             teaching = sum(int(e.meta["teaching"]) for e in core)
             breaks = minutes - sum(e.minutes for e in core)
-            lines.append(f"| {start} | **Finish** | **{minutes} min in total** ({teaching} teaching + "
-                         f"{minutes - teaching - breaks} exercises + {breaks} breaks) | |")  # fmt: skip
+            lines.append(
+                f"| {start} | **Finish** | **{minutes} min in total** ({teaching} teaching + "
+                f"{minutes - teaching - breaks} exercises + {breaks} breaks) | |"
+            )
         else:
             lines.append(_schedule_line(start, episode))
     lines += [_schedule_line("Optional", e) for e in episodes if e.optional]
@@ -361,9 +363,11 @@ def render_schedule(episodes: list[Episode]) -> str:
 
 
 def _schedule_line(start: str, episode: Episode) -> str:
-    return (f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
-            f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {episode.minutes} min "
-            f"| {episode.meta['questions'][0]} |")  # fmt: skip
+    return (
+        f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
+        f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {episode.minutes} min "
+        f"| {episode.meta['questions'][0]} |"
+    )
 
 
 def instructor_notes(body: str) -> list[str]:
@@ -376,17 +380,19 @@ def instructor_notes(body: str) -> list[str]:
 def render_clock(lines: list[str]) -> str:
     """MyST for an instructor note holding an episode's modelled clock, stretch by stretch
     (tools/timing.py ``stretch_lines``)."""
-    return "\n".join([
-        ":::{instructor-note} The clock of this episode (timing model)",
-        "Modelled teaching minutes between practice points (prose, code typed and shown, "
-        "sections; `python -m tools.timing`):",
-        "",
-        "```text",
-        *lines,
-        "```",
-        ":::",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            ":::{instructor-note} The clock of this episode (timing model)",
+            "Modelled teaching minutes between practice points (prose, code typed and shown, "
+            "sections; `python -m tools.timing`):",
+            "",
+            "```text",
+            *lines,
+            "```",
+            ":::",
+            "",
+        ]
+    )
 
 
 def render_instructor_notes(
@@ -408,8 +414,14 @@ def render_instructor_notes(
             "",
         ]
         if clocks and clocks.get(episode.slug):
-            out += ["The clock, modelled (teaching minutes between practice points):", "", "```text",
-                    *clocks[episode.slug], "```", ""]  # fmt: skip
+            out += [
+                "The clock, modelled (teaching minutes between practice points):",
+                "",
+                "```text",
+                *clocks[episode.slug],
+                "```",
+                "",
+            ]
         notes = instructor_notes(episode.body)
         for note in notes:
             out += [
@@ -425,9 +437,12 @@ def render_instructor_notes(
         if live_code is not None:
             cells = live_code.get(episode.slug, [])
             if cells:
-                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb`, in order (tag `live-code`; "
-                        "learners type them into the type-along notebook; paste them into the workshop's shared "
-                        "document for learners who fall behind, who can also type `%catch_up` in the cell):", ""]  # fmt: skip
+                out += [
+                    f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb`, in order (tag `live-code`; "
+                    "learners type them into the type-along notebook; paste them into the workshop's shared "
+                    "document for learners who fall behind, who can also type `%catch_up` in the cell):",
+                    "",
+                ]
                 for i, source in enumerate(cells, start=1):
                     fence = "`" * max(
                         3,
@@ -437,8 +452,14 @@ def render_instructor_notes(
                         )
                         + 1,
                     )
-                    out += [f"{i}.", "", f"   {fence}python", *[f"   {line}" for line in source.splitlines()],
-                            f"   {fence}", ""]  # fmt: skip
+                    out += [
+                        f"{i}.",
+                        "",
+                        f"   {fence}python",
+                        *[f"   {line}" for line in source.splitlines()],
+                        f"   {fence}",
+                        "",
+                    ]
             else:
                 out += [
                     "No cells of the notebook are tagged `live-code` yet.",
@@ -510,8 +531,14 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                 continue
             if match.group("kind"):
                 minutes = int(match.group("minutes"))
-                label = match.group("label") or {"welcome": "Welcome and set-up check", "break": "Break",
-                                                 "feedback": "Feedback and close"}[match.group("kind")]  # fmt: skip
+                label = (
+                    match.group("label")
+                    or {
+                        "welcome": "Welcome and set-up check",
+                        "break": "Break",
+                        "feedback": "Feedback and close",
+                    }[match.group("kind")]
+                )
                 rows.append((clock(elapsed), None, label, minutes))
                 day_items[-1].append(match.group("kind"))
             else:
@@ -537,8 +564,10 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
                     "their front matter: re-plan this variant, or cover fewer episodes)"
                 )
             if not items or items[0] != "welcome" or items[-1] != "feedback":
-                raise FrontMatterError(f"lesson-variants: {title}: each day{day} opens with 'welcome N' and ends "
-                                       "with 'feedback N'")  # fmt: skip
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: each day{day} opens with 'welcome N' and ends "
+                    "with 'feedback N'"
+                )
             if used > 120 and "break" not in items:
                 raise FrontMatterError(
                     f"lesson-variants: {title}: the plan{day} runs {used} min without a break"
@@ -557,9 +586,18 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
             raise FrontMatterError(
                 f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}"
             )
-        parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
-                       "note": variant.get("note", ""), "left_out": missing,
-                       "covered": [f"{n:02d}" for n in planned]})  # fmt: skip
+        parsed.append(
+            {
+                "title": title,
+                "budget": budget,
+                "rows": rows,
+                "total": sum(days),
+                "days": days,
+                "note": variant.get("note", ""),
+                "left_out": missing,
+                "covered": [f"{n:02d}" for n in planned],
+            }
+        )
     return parsed
 
 
@@ -574,8 +612,14 @@ def render_variants(episodes: list[Episode], text: str) -> str:
         if len(days) == 1:
             fit = f"{days[0]} minutes of a {variant['budget']}-minute slot ({variant['budget'] - days[0]} free)"
         else:
-            fit = f"{len(days)} days of at most {variant['budget']} minutes (" + ", ".join(
-                f"day {i}: {minutes}" for i, minutes in enumerate(days, start=1)) + ")"  # fmt: skip
+            fit = (
+                f"{len(days)} days of at most {variant['budget']} minutes ("
+                + ", ".join(
+                    f"day {i}: {minutes}"
+                    for i, minutes in enumerate(days, start=1)
+                )
+                + ")"
+            )
         covered = ", ".join(variant["covered"])
         left = (
             f"; not in this plan: {', '.join(variant['left_out'])}"
@@ -595,8 +639,10 @@ def render_variants(episodes: list[Episode], text: str) -> str:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
                 suffix = " (optional extension)" if episode.optional else ""
-                out.append(f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} "
-                           f"| {minutes} |")  # fmt: skip
+                out.append(
+                    f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} "
+                    f"| {minutes} |"
+                )
         out += [
             f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |",
             "",
@@ -803,8 +849,10 @@ def quick_check_options(body: str) -> list[dict]:
             options[-1][key] += " " + line.strip()
             continue
         else:
-            raise QuickCheckError(f"cannot read line {number} of its body ({line.strip()!r}): write '- option: ...', "
-                                  "then '  why: ...' (and '  correct: true' for the right one)")  # fmt: skip
+            raise QuickCheckError(
+                f"cannot read line {number} of its body ({line.strip()!r}): write '- option: ...', "
+                "then '  why: ...' (and '  correct: true' for the right one)"
+            )
         if key in options[-1]:
             raise QuickCheckError(f"an option has two '{key}:' lines")
         options[-1][key] = _plain_value(value)
@@ -854,6 +902,13 @@ def practice_items(body: str) -> list[Practice]:
                 )
             )
         elif block.name == "quick-check":
-            items.append(Practice("quick check", block.options.get("label", ""), block.argument, "",
-                                  options=quick_check_options(block.body)))  # fmt: skip
+            items.append(
+                Practice(
+                    "quick check",
+                    block.options.get("label", ""),
+                    block.argument,
+                    "",
+                    options=quick_check_options(block.body),
+                )
+            )
     return items

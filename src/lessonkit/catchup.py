@@ -78,8 +78,11 @@ def cells_to_run(
     that one, but the set-up cell and the plumbing cells (which the type-along notebook
     leaves out). Returns the sources and the index of the live cell."""
     cells = nb["cells"]
-    live = {i: _source(c).split("\n", 1)[0].strip() for i, c in enumerate(cells)
-            if c["cell_type"] == "code" and LIVE_CODE in _tags(c)}  # fmt: skip
+    live = {
+        i: _source(c).split("\n", 1)[0].strip()
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and LIVE_CODE in _tags(c)
+    }
     matches = [i for i, first in live.items() if first == comment.strip()]
     if len(matches) != 1:
         close = difflib.get_close_matches(
@@ -96,8 +99,12 @@ def cells_to_run(
         )
     target = matches[0]
     start = done + 1 if done < target else 0
-    sources = [_source(cells[i]) for i in range(start, target + 1)
-               if cells[i]["cell_type"] == "code" and not {PLUMBING, SETUP} & set(_tags(cells[i]))]  # fmt: skip
+    sources = [
+        _source(cells[i])
+        for i in range(start, target + 1)
+        if cells[i]["cell_type"] == "code"
+        and not {PLUMBING, SETUP} & set(_tags(cells[i]))
+    ]
     return sources, target
 
 

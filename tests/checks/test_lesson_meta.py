@@ -135,8 +135,13 @@ def test_schedule_has_running_clock_breaks_and_total(tmp_path):
     first = write(
         tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First")
     )
-    second = write(tmp_path, "02-b.md",
-                   EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 50"))  # fmt: skip
+    second = write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Second").replace(
+            "teaching: 25", "teaching: 50"
+        ),
+    )
     third = write(
         tmp_path, "03-c.md", EPISODE.replace("Counting penguins", "Third")
     )
@@ -145,9 +150,12 @@ def test_schedule_has_running_clock_breaks_and_total(tmp_path):
     rows = lesson_meta.schedule_rows(episodes)
     # 45 + 70 = 115 min of teaching and challenges: a break before the third episode.
     assert [(start, e is None, minutes) for start, e, minutes in rows] == [
-        ("00:00", False, 45), ("00:45", False, 70), ("01:55", True, 15), ("02:10", False, 45),
+        ("00:00", False, 45),
+        ("00:45", False, 70),
+        ("01:55", True, 15),
+        ("02:10", False, 45),
         ("02:55", True, 175),
-    ]  # fmt: skip
+    ]
     table = lesson_meta.render_schedule(episodes)
     assert (
         "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min | How many penguins? |"
@@ -159,8 +167,13 @@ def test_schedule_has_running_clock_breaks_and_total(tmp_path):
         in table
     )
     # An optional episode comes after the finish, outside the clock and the total.
-    write(tmp_path, "04-d.md",
-          EPISODE.replace("Counting penguins", "Extra").replace("teaching: 25", "optional: true\nteaching: 25"))  # fmt: skip
+    write(
+        tmp_path,
+        "04-d.md",
+        EPISODE.replace("Counting penguins", "Extra").replace(
+            "teaching: 25", "optional: true\nteaching: 25"
+        ),
+    )
     table = lesson_meta.render_schedule(lesson_meta.load_episodes(tmp_path))
     assert table.index("**Finish** | **175 min in total**") < table.index(
         "| Optional | 4. {doc}`Extra </episodes/04-d>` | 25 + 20 = 45 min |"
@@ -229,8 +242,13 @@ VARIANTS = """\
 
 def _two_episodes(tmp_path):
     write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
-    write(tmp_path, "02-b.md",
-          EPISODE.replace("Counting penguins", "Second").replace("teaching: 25", "teaching: 15"))  # fmt: skip
+    write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Second").replace(
+            "teaching: 25", "teaching: 15"
+        ),
+    )
     return lesson_meta.load_episodes(tmp_path)
 
 
@@ -242,10 +260,14 @@ def test_plans_are_timed_from_the_episodes(tmp_path):
         and variant["covered"] == ["01"]
         and variant["left_out"] == ["02"]
     )
-    assert [(start, label, minutes) for start, _, label, minutes in variant["rows"]] == [
-        ("00:00", "Welcome and set-up check", 5), ("00:05", "", 45), ("00:50", "Coffee", 10),
+    assert [
+        (start, label, minutes) for start, _, label, minutes in variant["rows"]
+    ] == [
+        ("00:00", "Welcome and set-up check", 5),
+        ("00:05", "", 45),
+        ("00:50", "Coffee", 10),
         ("01:00", "Feedback and close", 5),
-    ]  # fmt: skip
+    ]
     text = lesson_meta.render_variants(episodes, VARIANTS)
     assert "### Short" in text and "For a conference slot." in text
     assert (
@@ -260,16 +282,35 @@ def test_plans_are_timed_from_the_episodes(tmp_path):
     ("change", "problem"),
     [
         # 65 min of a 70-minute slot leaves less than 10 % free.
-        (lambda t: t.replace("budget: 100", "budget: 70"), "takes 65 min of its 70: leave at least 10% free"),
+        (
+            lambda t: t.replace("budget: 100", "budget: 70"),
+            "takes 65 min of its 70: leave at least 10% free",
+        ),
         (lambda t: t.replace('"01",', '"09",'), "there is no episode 09"),
-        (lambda t: t.replace('"01",', '"01 teaching",'), "cannot read plan item '01 teaching'"),
-        (lambda t: t.replace('"welcome 5", ', ""), "opens with 'welcome N' and ends with 'feedback N'"),
-        (lambda t: t.replace(', "feedback 5"', ""), "opens with 'welcome N' and ends with 'feedback N'"),
-        (lambda t: t.replace("budget: 100", "budget: 300").replace('"break 10 Coffee", ', '"02", "01", "02", '),
-         "runs 170 min without a break"),
-        (lambda t: t + "  covers: all\n", "covers all episodes but leaves out 02"),
+        (
+            lambda t: t.replace('"01",', '"01 teaching",'),
+            "cannot read plan item '01 teaching'",
+        ),
+        (
+            lambda t: t.replace('"welcome 5", ', ""),
+            "opens with 'welcome N' and ends with 'feedback N'",
+        ),
+        (
+            lambda t: t.replace(', "feedback 5"', ""),
+            "opens with 'welcome N' and ends with 'feedback N'",
+        ),
+        (
+            lambda t: t.replace("budget: 100", "budget: 300").replace(
+                '"break 10 Coffee", ', '"02", "01", "02", '
+            ),
+            "runs 170 min without a break",
+        ),
+        (
+            lambda t: t + "  covers: all\n",
+            "covers all episodes but leaves out 02",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_plans_are_reported(tmp_path, change, problem):
     with pytest.raises(lesson_meta.FrontMatterError, match=problem):
         lesson_meta.parse_variants(change(VARIANTS), _two_episodes(tmp_path))
@@ -375,8 +416,10 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
 
 def test_a_plan_can_take_more_than_a_day(tmp_path):
     episodes = _two_episodes(tmp_path)
-    text = ('- title: Two short days\n  budget: 60\n  covers: all\n'
-            '  plan: ["welcome 5", "01", "feedback 3", "next day", "welcome 5", "02", "feedback 3"]\n')  # fmt: skip
+    text = (
+        "- title: Two short days\n  budget: 60\n  covers: all\n"
+        '  plan: ["welcome 5", "01", "feedback 3", "next day", "welcome 5", "02", "feedback 3"]\n'
+    )
     (variant,) = lesson_meta.parse_variants(text, episodes)
     assert (
         variant["days"] == [53, 43]
@@ -402,8 +445,13 @@ def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(
     tmp_path,
 ):
     write(tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First"))
-    write(tmp_path, "02-b.md",
-          EPISODE.replace("Counting penguins", "Extension").replace("teaching: 25", "optional: true\nteaching: 25"))  # fmt: skip
+    write(
+        tmp_path,
+        "02-b.md",
+        EPISODE.replace("Counting penguins", "Extension").replace(
+            "teaching: 25", "optional: true\nteaching: 25"
+        ),
+    )
     episodes = lesson_meta.load_episodes(tmp_path)
     assert [e.optional for e in episodes] == [False, True]
     text = '- title: Core\n  budget: 80\n  covers: all\n  plan: ["welcome 5", "01", "feedback 5"]\n'
