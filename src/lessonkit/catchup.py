@@ -24,6 +24,8 @@ from pathlib import Path
 #: Per notebook, the index of the last cell of the full notebook that a catch-up has run in
 #: this kernel: the next catch-up continues from there.
 _DONE: dict[str, int] = {}
+#: The notebook this kernel runs (its ``NN-slug``), as ``lessonkit.setup`` names it.
+NOTEBOOK: str | None = None
 #: Cell tags (tools/config.py names them too): the cells a catch-up runs and those it skips.
 LIVE_CODE, PLUMBING, SETUP = "live-code", "plumbing", "lesson-setup"
 
@@ -113,10 +115,8 @@ def catch_up(line: str = "") -> None:
     from IPython import get_ipython
     from IPython.utils.capture import capture_output
 
-    from lessonkit import start
-
     ip = get_ipython()
-    slug = line.strip() or start.NOTEBOOK
+    slug = line.strip() or NOTEBOOK
     if not slug:
         raise CatchUpError(
             "Run the notebook's first cell (the set-up) first: it tells %catch_up which notebook this is."
@@ -152,8 +152,10 @@ def catch_up(line: str = "") -> None:
     _DONE[slug] = target if result.success else target - 1
 
 
-def register() -> None:
-    """Make ``%catch_up`` available in this IPython kernel."""
+def register(notebook: str | None) -> None:
+    """Make ``%catch_up`` available in this IPython kernel, for ``notebook`` (its NN-slug)."""
+    global NOTEBOOK
+    NOTEBOOK = notebook
     from IPython import get_ipython
 
     ip = get_ipython()

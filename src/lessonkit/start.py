@@ -215,7 +215,7 @@ def setup(notebook: str | None = None, extra: str | None = None) -> None:
     try:
         from lessonkit.catchup import register
 
-        register()
+        register(notebook)
     except (
         ImportError
     ):  # not in IPython (a script): there is no %catch_up to offer
