@@ -6,12 +6,8 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
 from tools import build, lesson_meta
 from tools import lesson_checks as checks
-
-pytestmark = pytest.mark.build
 
 
 def html(site, page):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 from sklearn.metrics import get_scorer, make_scorer
-from sklearn.model_selection import GroupKFold, RepeatedStratifiedKFold, cross_val_score
+from sklearn.model_selection import GroupKFold, RepeatedKFold, RepeatedStratifiedKFold, cross_val_score
 
 from mlproject.config import Config
 from mlproject.data import Dataset
@@ -19,11 +19,11 @@ from mlproject.errors import DataError
 
 
 def make_splits(config: Config, data: Dataset) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The (train, test) row positions of every fold, from the configured scheme and seed."""
-    if config.scheme == "repeated-stratified-kfold":
-        cv = RepeatedStratifiedKFold(
-            n_splits=config.n_splits, n_repeats=config.n_repeats, random_state=config.split_seed
-        )
+    """The (train, test) row positions of every fold of the development rows, from the
+    configured scheme and seed. Classes are stratified: every fold keeps their proportions."""
+    if config.scheme == "repeated-kfold":
+        kind = RepeatedStratifiedKFold if config.classification else RepeatedKFold
+        cv = kind(n_splits=config.n_splits, n_repeats=config.n_repeats, random_state=config.split_seed)
         return list(cv.split(data.X, data.y))
     # group-kfold: all rows of a group land in the same fold. Each repeat shuffles which groups
     # go together; with few groups, repeats can give the same folds again, and a repeated fold
@@ -36,7 +36,8 @@ def make_splits(config: Config, data: Dataset) -> list[tuple[np.ndarray, np.ndar
             if key not in seen:
                 seen.add(key)
                 splits.append((train, test))
-    check_every_class_is_trained(splits, data)
+    if config.classification:
+        check_every_class_is_trained(splits, data)
     return splits
 
 
@@ -108,11 +109,12 @@ def interval(scores, n_train: float, n_test: float, confidence: float) -> tuple[
 
 
 def verdict(low: float, high: float, first: str = "model") -> str:
-    """Put the interval of a difference (first model minus another) into words."""
+    """Put the interval of a difference (first model minus another) into words. Every
+    scikit-learn scorer is "greater is better" (errors are negated: neg_mean_absolute_error)."""
     if low > 0:
-        return f"{first} scores higher"
+        return f"{first} is better"
     if high < 0:
-        return f"{first} scores lower"
+        return f"{first} is worse"
     return "no clear difference"
 
 
@@ -141,8 +143,9 @@ def summarise(scores: dict[str, np.ndarray], splits: list, confidence: float) ->
     return models, comparisons
 
 
-def per_class_results(model, data: Dataset, splits: list, n_splits: int) -> dict:
-    """Recall of each class and the confusion matrix of one model, from out-of-fold predictions.
+def per_class_results(model, data: Dataset, splits: list, config: Config) -> dict | None:
+    """Recall of each class and the confusion matrix of one model, from out-of-fold predictions
+    (None for regression).
 
     A mean score can hide a class that the model gets wrong. The first repeat's folds cover
     every row once, so each row gets one prediction from a model that did not train on it.
@@ -150,7 +153,9 @@ def per_class_results(model, data: Dataset, splits: list, n_splits: int) -> dict
     from sklearn.metrics import confusion_matrix
     from sklearn.model_selection import cross_val_predict
 
-    predicted = cross_val_predict(model, data.X, data.y, cv=splits[:n_splits])
+    if not config.classification:
+        return None
+    predicted = cross_val_predict(model, data.X, data.y, cv=splits[: config.n_splits])
     labels = sorted(data.y.unique(), key=str)
     matrix = confusion_matrix(data.y, predicted, labels=labels)
     return {
