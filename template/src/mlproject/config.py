@@ -14,7 +14,7 @@ from mlproject.errors import ConfigError
 
 TASKS = ("classification", "regression")
 SCHEMES = ("repeated-kfold", "group-kfold")
-KINDS = {str: "text", int: "a whole number", float: "a number", list: "a list [...]"}
+KINDS = {str: "text in quotes", int: "a whole number", float: "a number", list: "a list"}
 KINDS[bool] = "true or false"
 METRICS = {
     "classification": "'balanced_accuracy', 'accuracy', 'f1_macro' or 'roc_auc_ovr'",
