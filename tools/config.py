@@ -41,9 +41,19 @@ TYPE_ALONG_NOTE = (
 #: them. Runs that must look like a learner's laptop drop them, and learner-facing cells must
 #: not set them (nor PYTHONDONTWRITEBYTECODE or Hypothesis' print_blob).
 CI_VARIABLES = (
-    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
-    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
-)  # fmt: skip
+    "CI",
+    "BUILD_NUMBER",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "TF_BUILD",
+    "CIRCLECI",
+    "BUILDKITE",
+    "CIRRUS_CI",
+    "CODEBUILD_BUILD_ID",
+    "HEROKU_TEST_RUN_ID",
+    "TEAMCITY_VERSION",
+    "bamboo.buildKey",
+)
 CI_ONLY_SETTINGS = (*CI_VARIABLES, "PYTHONDONTWRITEBYTECODE", "print_blob")
 
 # ------------------------------------------------------------------------------ budgets

@@ -214,15 +214,46 @@ def _pins(lines) -> dict[str, str]:
 #: The platforms uv.lock must cover with wheels (pyproject.toml's [tool.uv] environments), as
 #: marker values and a test of a wheel's platform tag.
 WHEEL_PLATFORMS = {
-    "Linux x86-64": ({"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Linux"},
-                     lambda tag: "linux" in tag and "x86_64" in tag and "musl" not in tag),
-    "Linux ARM64": ({"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix", "platform_system": "Linux"},
-                    lambda tag: "linux" in tag and "aarch64" in tag and "musl" not in tag),
-    "macOS Apple silicon": ({"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix", "platform_system": "Darwin"},
-                            lambda tag: tag.startswith("macosx") and ("arm64" in tag or "universal2" in tag)),
-    "Windows x86-64": ({"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt", "platform_system": "Windows"},
-                       lambda tag: tag == "win_amd64"),
-}  # fmt: skip
+    "Linux x86-64": (
+        {
+            "sys_platform": "linux",
+            "platform_machine": "x86_64",
+            "os_name": "posix",
+            "platform_system": "Linux",
+        },
+        lambda tag: "linux" in tag and "x86_64" in tag and "musl" not in tag,
+    ),
+    "Linux ARM64": (
+        {
+            "sys_platform": "linux",
+            "platform_machine": "aarch64",
+            "os_name": "posix",
+            "platform_system": "Linux",
+        },
+        lambda tag: "linux" in tag and "aarch64" in tag and "musl" not in tag,
+    ),
+    "macOS Apple silicon": (
+        {
+            "sys_platform": "darwin",
+            "platform_machine": "arm64",
+            "os_name": "posix",
+            "platform_system": "Darwin",
+        },
+        lambda tag: (
+            tag.startswith("macosx")
+            and ("arm64" in tag or "universal2" in tag)
+        ),
+    ),
+    "Windows x86-64": (
+        {
+            "sys_platform": "win32",
+            "platform_machine": "AMD64",
+            "os_name": "nt",
+            "platform_system": "Windows",
+        },
+        lambda tag: tag == "win_amd64",
+    ),
+}
 
 
 def check_wheels(root: Path) -> list[str]:
@@ -262,16 +293,28 @@ def check_wheels(root: Path) -> list[str]:
         for python in pythons.supported(root):
             minor = int(python.split(".")[1])
             for label, (env, platform_ok) in WHEEL_PLATFORMS.items():
-                env = {**env, "python_version": python, "python_full_version": f"{python}.99",
-                       "implementation_name": "cpython", "platform_python_implementation": "CPython"}  # fmt: skip
+                env = {
+                    **env,
+                    "python_version": python,
+                    "python_full_version": f"{python}.99",
+                    "implementation_name": "cpython",
+                    "platform_python_implementation": "CPython",
+                }
                 if marker and not Marker(marker.strip()).evaluate(env):
                     continue
                 if not any(
                     (t.platform == "any" or platform_ok(t.platform))
-                    and (t.interpreter.startswith("py3") or t.interpreter == f"cp3{minor}"
-                         or (t.abi == "abi3" and t.interpreter.startswith("cp3") and int(t.interpreter[3:]) <= minor))
+                    and (
+                        t.interpreter.startswith("py3")
+                        or t.interpreter == f"cp3{minor}"
+                        or (
+                            t.abi == "abi3"
+                            and t.interpreter.startswith("cp3")
+                            and int(t.interpreter[3:]) <= minor
+                        )
+                    )
                     for t in wheels
-                ):  # fmt: skip
+                ):
                     problems.append(
                         f"uv.lock: {name}=={version} has no wheel for Python {python} on {label}"
                     )
@@ -326,7 +369,7 @@ def check_environment_files(root: Path) -> list[str]:
 
 def check_data(root: Path) -> list[str]:
     """data/SHA256SUMS matches the files and the checksums the loader verifies."""
-    sys.path.insert(0, str(root / "src"))
+
     from lessonkit.data import CHECKSUMS
 
     problems = []
@@ -354,12 +397,37 @@ def check_data(root: Path) -> list[str]:
 
 #: Where the template's lock must install: (platform, marker values). Python 3.11 to 3.13 each.
 TEMPLATE_PLATFORMS = {
-    "Linux x86-64": {"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Linux"},
-    "Linux ARM64": {"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix", "platform_system": "Linux"},
-    "macOS Apple silicon": {"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix", "platform_system": "Darwin"},
-    "macOS Intel": {"sys_platform": "darwin", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Darwin"},
-    "Windows x86-64": {"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt", "platform_system": "Windows"},
-}  # fmt: skip
+    "Linux x86-64": {
+        "sys_platform": "linux",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+        "platform_system": "Linux",
+    },
+    "Linux ARM64": {
+        "sys_platform": "linux",
+        "platform_machine": "aarch64",
+        "os_name": "posix",
+        "platform_system": "Linux",
+    },
+    "macOS Apple silicon": {
+        "sys_platform": "darwin",
+        "platform_machine": "arm64",
+        "os_name": "posix",
+        "platform_system": "Darwin",
+    },
+    "macOS Intel": {
+        "sys_platform": "darwin",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+        "platform_system": "Darwin",
+    },
+    "Windows x86-64": {
+        "sys_platform": "win32",
+        "platform_machine": "AMD64",
+        "os_name": "nt",
+        "platform_system": "Windows",
+    },
+}
 TEMPLATE_PYTHONS = ("3.11", "3.12", "3.13")
 TEMPLATE_SOURCE_LINES = 2000  # the issue's "read it in one sitting": template/src/ stays below this
 # ... at a normal width: the template's ruff line length is at most this.
@@ -1057,8 +1125,19 @@ def _read(tree) -> set[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
-    bound |= {arg.arg for node in ast.walk(tree) if isinstance(node, ast.arguments)
-              for arg in (*node.posonlyargs, *node.args, *node.kwonlyargs, node.vararg, node.kwarg) if arg}  # fmt: skip
+    bound |= {
+        arg.arg
+        for node in ast.walk(tree)
+        if isinstance(node, ast.arguments)
+        for arg in (
+            *node.posonlyargs,
+            *node.args,
+            *node.kwonlyargs,
+            node.vararg,
+            node.kwarg,
+        )
+        if arg
+    }
     return loads - bound
 
 
@@ -1134,8 +1213,10 @@ def check_strands(root: Path) -> list[str]:
             else:
                 first = source.split("\n", 1)[0].strip()
                 if first in comments:
-                    problems.append(f"{rel}: live-code cells {comments[first]} and {index} have the same comment: "
-                                    "make each unique (%catch_up finds a cell by it)")  # fmt: skip
+                    problems.append(
+                        f"{rel}: live-code cells {comments[first]} and {index} have the same comment: "
+                        "make each unique (%catch_up finds a cell by it)"
+                    )
                 comments[first] = index
             for name in _assigned(tree):
                 if nbtools.LIVE_CODE in tags:
@@ -1146,9 +1227,11 @@ def check_strands(root: Path) -> list[str]:
             readers = sorted(
                 {cell for cells in names.values() for cell in cells}
             )
-            problems.append(f"{rel}: the comment of live-code cell {at} does not name {', '.join(sorted(names))}, "
-                            f"which cell{'s' if len(readers) > 1 else ''} {', '.join(map(str, readers))} read: end it "
-                            f"with '→ {', '.join(sorted(names))}'")  # fmt: skip
+            problems.append(
+                f"{rel}: the comment of live-code cell {at} does not name {', '.join(sorted(names))}, "
+                f"which cell{'s' if len(readers) > 1 else ''} {', '.join(map(str, readers))} read: end it "
+                f"with '→ {', '.join(sorted(names))}'"
+            )
     return problems
 
 
@@ -1171,10 +1254,21 @@ def check_seed_record(root: Path) -> list[str]:
 
 #: Checks of the sources: `make check` runs them on every edit.
 FAST_CHECKS = (
-    check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_strands,
-    check_practice, check_variants,
-)  # fmt: skip
+    check_episodes,
+    check_toc,
+    check_alt_text,
+    check_notebooks,
+    check_environment_files,
+    check_wheels,
+    check_data,
+    check_template,
+    check_timing,
+    check_cell_tags,
+    check_type_along,
+    check_strands,
+    check_practice,
+    check_variants,
+)
 #: Checks of recorded measurements (the seed sweep, the benchmarks): `make records` runs them,
 #: in `make test`; editing a notebook makes them fail until `make seeds` / `make benchmark`.
 RECORDED_CHECKS = (check_seed_record, check_notebook_times, check_colab_times)

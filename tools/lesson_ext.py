@@ -97,8 +97,14 @@ class QuickCheck(SphinxDirective):
             f"- **{letters[i]}.** {option['option']}"
             for i, option in enumerate(options)
         ]
-        lines += ["", ":::{admonition} Answer", ":class: dropdown quick-check-answer", "",
-                  f"**{letters[right]}.** {options[right]['why']}", ""]  # fmt: skip
+        lines += [
+            "",
+            ":::{admonition} Answer",
+            ":class: dropdown quick-check-answer",
+            "",
+            f"**{letters[right]}.** {options[right]['why']}",
+            "",
+        ]
         lines += [
             f"- **{letters[i]}.** {option['why']}"
             for i, option in enumerate(options)

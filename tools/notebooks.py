@@ -59,8 +59,10 @@ BUDGET_LABELS = {
 }
 #: The markers of the notebooks' time and memory table (``benchmark --record``) on the
 #: statistics page; ``record_table`` writes between them, ``recorded_rows`` reads back.
-NOTEBOOK_MARKERS = ("<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
-                    "<!-- notebook-times: end -->")  # fmt: skip
+NOTEBOOK_MARKERS = (
+    "<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
+    "<!-- notebook-times: end -->",
+)
 
 
 def repository_url(root: Path = ROOT) -> tuple[str, str]:
@@ -292,8 +294,12 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
     from tools import practice
 
     out = copy.deepcopy(nb)
-    out["cells"] = [c for c in out["cells"] if PLUMBING not in c.get("metadata", {}).get("tags", [])
-                    or PLUMBING_SHOWN in c.get("metadata", {}).get("tags", [])]  # fmt: skip
+    out["cells"] = [
+        c
+        for c in out["cells"]
+        if PLUMBING not in c.get("metadata", {}).get("tags", [])
+        or PLUMBING_SHOWN in c.get("metadata", {}).get("tags", [])
+    ]
     for cell in out["cells"]:
         if (
             PRACTICE in cell.get("metadata", {}).get("tags", [])
@@ -612,8 +618,11 @@ def machine() -> str:
 
     cpu = ""
     if Path("/proc/cpuinfo").is_file():
-        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                 if line.startswith("model name")]  # fmt: skip
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
         cpu = f" ({names[0]})" if names else ""
     return f"{os.cpu_count()} cores{cpu}, {platform.system()} {platform.machine()}"
 
@@ -633,8 +642,10 @@ def notebook_table(rows: list[dict], repeat: int = 5) -> str:
         "|:--|--:|--:|--:|:--|:--|",
     ]
     for row in rows:
-        lines.append(f"| {row['notebook']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {row['cell_s']:.1f} | "
-                     f"{'no' if over_budget(row) else 'yes'} | {row['date']} |")  # fmt: skip
+        lines.append(
+            f"| {row['notebook']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {row['cell_s']:.1f} | "
+            f"{'no' if over_budget(row) else 'yes'} | {row['date']} |"
+        )
     return "\n".join(lines)
 
 

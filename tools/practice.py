@@ -238,10 +238,18 @@ def render(
         f"- **{letters[i]}.** {to_markdown(option['option'], root)}"
         for i, option in enumerate(item.options)
     ]
-    parts += ["", "<details><summary>Answer</summary>", "",
-              f"**{letters[right]}.** {to_markdown(item.options[right]['why'], root)}", ""]  # fmt: skip
-    parts += [f"- **{letters[i]}.** {to_markdown(option['why'], root)}"
-              for i, option in enumerate(item.options) if i != right]  # fmt: skip
+    parts += [
+        "",
+        "<details><summary>Answer</summary>",
+        "",
+        f"**{letters[right]}.** {to_markdown(item.options[right]['why'], root)}",
+        "",
+    ]
+    parts += [
+        f"- **{letters[i]}.** {to_markdown(option['why'], root)}"
+        for i, option in enumerate(item.options)
+        if i != right
+    ]
     parts += ["", "</details>"]
     return "\n".join(parts)
 
@@ -340,8 +348,10 @@ def problems(root: Path = config.ROOT) -> list[str]:
         labels = [item.label for item in items]
         for label in labels:
             if marks.count(label) != 1:
-                found.append(f"{rel}: {marks.count(label)} practice cells for {label} (want one: a markdown cell "
-                             f"'<!-- practice: {label} -->' where it practises)")  # fmt: skip
+                found.append(
+                    f"{rel}: {marks.count(label)} practice cells for {label} (want one: a markdown cell "
+                    f"'<!-- practice: {label} -->' where it practises)"
+                )
         for label in sorted(set(marks) - set(labels)):
             found.append(
                 f"{rel}: a practice cell for {label}, which episodes/{episode.slug}.md does not have"
@@ -359,6 +369,8 @@ def problems(root: Path = config.ROOT) -> list[str]:
             found.append(f"episodes/{episode.slug}.md: {exc}")
             continue
         if [c.source for c in filled.cells] != [c.source for c in nb.cells]:
-            found.append(f"{rel}: its practice cells are not current with episodes/{episode.slug}.md: run "
-                         f"`python -m tools.notebooks tidy {rel}`")  # fmt: skip
+            found.append(
+                f"{rel}: its practice cells are not current with episodes/{episode.slug}.md: run "
+                f"`python -m tools.notebooks tidy {rel}`"
+            )
     return found

@@ -27,8 +27,12 @@ def _run_alone(tmp_path: Path, monkeypatch, **env: str) -> str:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     with pytest.raises(CellExecutionError) as info:
         client.execute()
     return str(info.value)

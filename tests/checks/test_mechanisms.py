@@ -174,9 +174,11 @@ def test_practice_cells_are_filled_from_the_page_and_checked(lesson):
 
 
 def test_myst_in_a_practice_item_becomes_what_jupyter_shows(root):
-    text = ("A {term}`random seed` and {term}`the folds <k-fold cross-validation>`, "
-            "{cite:p}`dietterich1998approximate`, {doc}`episode 03 </episodes/03-benchmarking>`, "
-            "{glue:text}`../notebooks/01-why-reproducibility.ipynb::n_penguins:d` penguins.")  # fmt: skip
+    text = (
+        "A {term}`random seed` and {term}`the folds <k-fold cross-validation>`, "
+        "{cite:p}`dietterich1998approximate`, {doc}`episode 03 </episodes/03-benchmarking>`, "
+        "{glue:text}`../notebooks/01-why-reproducibility.ipynb::n_penguins:d` penguins."
+    )
     assert practice.to_markdown(text, root) == (
         "A random seed and the folds, (Dietterich 1998), episode 03, 344 penguins."
     )
@@ -222,8 +224,12 @@ def _notebook(*cells):
 def test_a_stranded_name_is_found_and_a_named_one_passes(tmp_path):
     (tmp_path / "notebooks").mkdir()
     path = tmp_path / "notebooks" / "01-x.ipynb"
-    nb = _notebook(("import pandas as pd",), ("# Cross-validate\ncv = 5\nscores = [1, 2]", "live-code"),
-                   ("print(pd.Series(scores).mean(), cv)",), ("claim(cv == 5, 'x')", "plumbing"))  # fmt: skip
+    nb = _notebook(
+        ("import pandas as pd",),
+        ("# Cross-validate\ncv = 5\nscores = [1, 2]", "live-code"),
+        ("print(pd.Series(scores).mean(), cv)",),
+        ("claim(cv == 5, 'x')", "plumbing"),
+    )
     nbformat.write(nb, path)
     (problem,) = lesson_checks.check_strands(tmp_path)
     assert (
@@ -267,9 +273,23 @@ def test_challenges_are_numbered_per_page():
 
 
 def _record(path, held, stopped=()):
-    runs = [{"notebook": path.name, "seed": seed, "error": f"boom {seed}" if seed in stopped else None,
-             "seconds": 1.0, "claims": [{"claim": "the claim", "held": seed in held, "seed": seed, "numbers": {}}]}
-            for seed in range(20)]  # fmt: skip
+    runs = [
+        {
+            "notebook": path.name,
+            "seed": seed,
+            "error": f"boom {seed}" if seed in stopped else None,
+            "seconds": 1.0,
+            "claims": [
+                {
+                    "claim": "the claim",
+                    "held": seed in held,
+                    "seed": seed,
+                    "numbers": {},
+                }
+            ],
+        }
+        for seed in range(20)
+    ]
     return seeds.summarise(path, runs)
 
 
@@ -313,3 +333,26 @@ def test_the_seed_record_fails_below_20_of_20_when_stale_and_when_not_shown(
 def test_the_fresh_seed_is_outside_the_sweep_and_follows_the_commit(root):
     seed = seeds.fresh_seed(root)
     assert seed >= 20 and seed == seeds.fresh_seed(root)
+
+
+def test_the_first_cell_is_short_and_fits_the_column(root, tmp_path):
+    """At most 15 lines of at most 79 characters, as ruff formats it (it must stay as
+    generated), and the same in every notebook but for its name and extra."""
+    import subprocess
+    import sys
+
+    for path in notebooks.lesson_notebooks(root):
+        source = notebooks.setup_cell_source(
+            root, extra=notebooks.extra_of_path(path), slug=path.stem
+        )
+        lines = source.split("\n")
+        assert len(lines) <= 15 and max(map(len, lines)) <= 79, path.name
+        assert lines[-1].endswith(
+            f'.setup("{path.stem}"'
+            + (', "deep-learning")' if "09" in path.name else ")")
+        )
+        copy = tmp_path / f"{path.stem}.py"
+        copy.write_text(source + "\n")
+        done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "--config",
+                               str(root / "pyproject.toml"), str(copy)], capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr

@@ -58,8 +58,12 @@ def test_without_the_extra_the_set_up_cell_names_the_install_command(notebook):
         for cell in nb.cells
         if config.SETUP in cell.metadata.get("tags", [])
     ]
-    NotebookClient(nb, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()  # fmt: skip
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
     (error,) = [
         output
         for output in nb.cells[0].outputs

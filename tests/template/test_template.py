@@ -50,7 +50,7 @@ def _run_project_tests(copy, *arguments) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments],
         cwd=copy, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    )
 
 
 def test_template_runs_its_tests_when_copied_alone(tmp_path, root):
