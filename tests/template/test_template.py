@@ -346,4 +346,4 @@ def test_capstone_notebook_clones_this_repository_in_colab(root):
         for cell in nb["cells"]
         if cell["cell_type"] == "code"
     )
-    assert "git clone" in code and "lesson_repository()" in code
+    assert '"git", "clone"' in code and "lesson_repository()" in code

@@ -50,10 +50,13 @@ def _checked_data(args):
 def _trained(args, config):
     """What `train` wrote: the results folder, the results, the shared model and its checksum."""
     from mlproject.model import load_model
-    from mlproject.report import read_results
 
     out = Path(args.results) if args.results else config.folder / "results"
-    results = read_results(out)
+    if not (out / "results.json").is_file():
+        raise ProjectError(
+            f"There is no results.json in '{out.name}/': run `python -m mlproject train` first."
+        )
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     model, digest = load_model(out / "model.skops", _shown(out / "model.skops"))
     return out, results, model, digest
 

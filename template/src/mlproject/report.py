@@ -17,7 +17,6 @@ from pathlib import Path
 
 from mlproject import __version__
 from mlproject.config import Config
-from mlproject.errors import ProjectError
 from mlproject.evaluate import summarise
 from mlproject.figure import alt_text
 from mlproject.holdout import settings_sha256
@@ -28,13 +27,8 @@ DIGITS = 6  # numbers in results.json are rounded: the last digits are numerical
 
 
 def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for package in PACKAGES:
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "not installed"
-    return found
+    """The versions of Python and of PACKAGES."""
+    return {"python": platform.python_version()} | {p: metadata.version(p) for p in PACKAGES}
 
 
 def describe(estimator) -> str:
@@ -111,14 +105,6 @@ def write_json(data: dict, path: Path) -> None:
     """Write JSON the same way every time: fixed order, indentation and line endings."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def read_results(folder: Path) -> dict:
-    if not (folder / "results.json").is_file():
-        raise ProjectError(
-            f"There is no results.json in '{folder.name}/': run `python -m mlproject train` first."
-        )
-    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
 
 
 def code_version(folder: Path, config_name: str = "config.toml") -> dict:
