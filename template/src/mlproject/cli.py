@@ -25,13 +25,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _wrap(message: str, width: int = 88) -> str:
-    """Wrap each line of a message for the terminal, keeping its indentation."""
-    lines = []
+def say(message: str, file=None) -> None:
+    """Print a message for an 80-column terminal: each line wrapped, keeping its indentation."""
     for line in message.splitlines():
         indent = " " * (len(line) - len(line.lstrip()) + 2)
-        lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False))
-    return "\n".join(lines)
+        print(textwrap.fill(line, 79, subsequent_indent=indent, break_on_hyphens=False), file=file)
 
 
 def _checked_data(args):
@@ -74,7 +72,7 @@ def prepare(args):
 
     config = load_config(args.config)
     out, rows = run(config)
-    print(
+    say(
         f"Prepared '{config.processed}' ({rows} rows) from '{config.raw}'; checksums and "
         f"provenance in {_shown(out.parent / 'provenance.json')}."
     )
@@ -83,7 +81,7 @@ def prepare(args):
 def validate(args):
     """check the processed data against config.toml, and stop"""
     config, data, development, test = _checked_data(args)
-    print(
+    say(
         f"The data pass every check: '{config.processed}' (SHA-256 {data.sha256[:12]}...), "
         f"prepared from '{config.raw}'."
     )
@@ -92,11 +90,11 @@ def validate(args):
         target = f"target from {data.y.min():g} to {data.y.max():g}"
     kept = f"; {data.duplicates} duplicated rows kept ([data] allow_duplicates)"
     kept = kept if data.duplicates else ""
-    print(
+    say(
         f"{len(data.y)} rows used ({data.rows_dropped} dropped for missing values{kept}), {target}:"
     )
     held = f"{len(test.y)} locked away as the test set" if test is not None else "no test set"
-    print(f"{len(development.y)} for development, {held}.")
+    say(f"{len(development.y)} for development, {held}.")
 
 
 def train(args):
@@ -131,20 +129,20 @@ def train(args):
     info = report.run_info(time.perf_counter() - started, args.argv, config.folder)
     report.write_json(info, out / "run-info.json")
 
-    print(
+    say(
         f"Data: '{config.processed}', {len(development.y)} development rows, {len(splits)} "
         f"folds ({config.scheme})."
     )
-    print(f"{config.metric}, mean over folds ({config.confidence:.0%} interval):")
+    say(f"{config.metric}, mean over folds ({config.confidence:.0%} interval):")
     for name, s in results["scores"].items():
         low, high = s["interval"]
-        print(f"  {name:<17} {s['mean']:8.3f}  ({low:.3f} to {high:.3f})")
+        say(f"  {name:<17} {s['mean']:8.3f}  ({low:.3f} to {high:.3f})")
     for name, c in results["comparisons"].items():
         low, high = c["interval"]
-        print(f"  {name:<17} {c['mean']:+8.3f}  ({low:+.3f} to {high:+.3f})  {c['verdict']}")
+        say(f"  {name:<17} {c['mean']:+8.3f}  ({low:+.3f} to {high:+.3f})  {c['verdict']}")
     for sentence in [*results["conclusions"], report.holdout_text(results, config)]:
-        print(_wrap(sentence))
-    print(
+        say(sentence)
+    say(
         "Wrote model.skops, scores.png, model-card.md, results.json and run-info.json to "
         f"{_shown(out)}/."
     )
@@ -194,16 +192,16 @@ def evaluate_test(args):
     results["test_set"] = rounded(holdout.record(config, data, test))
     _write_reports(results, config, out)
     low, high = found["interval"]
-    print(
+    say(
         f"Test set, look {look['look']}: {config.metric} {found['score']:.3f} "
         f"({config.confidence:.0%} bootstrap interval {low:.3f} to {high:.3f}) for the "
         f"{config.share}, on {found['rows']} rows."
     )
     written = f"{_shown(out)}/results.json and model-card.md"
-    print(f"Recorded in {holdout.LOG} (commit it), and in {written}.")
+    say(f"Recorded in {holdout.LOG} (commit it), and in {written}.")
     if look["look"] > 1:
         again = f"This is look {look['look']} at the test set: only the first is an unbiased"
-        print(_wrap(f"{again} estimate. Report every look."))
+        say(f"{again} estimate. Report every look.")
 
 
 def predict(args):
@@ -246,11 +244,11 @@ def predict(args):
     target = Path(args.out) if args.out else out / f"{path.stem}-predictions.csv"
     predictions.to_csv(target, index=False, lineterminator="\n")
     missing = f"; {(~usable).sum()} row(s) with a missing feature have none"
-    print(
+    say(
         f"Predicted {usable.sum()} row(s) of '{args.file}' with the {results['shared']} "
         f"({digest[:12]}...){missing if not usable.all() else ''}."
     )
-    print(f"Wrote {_shown(target)}.")
+    say(f"Wrote {_shown(target)}.")
 
 
 def compare(args):
@@ -271,7 +269,7 @@ def compare(args):
             "package version? changed data or settings?); if the change is meant, commit the new "
             "results.json."
         )
-    print(
+    say(
         f"'{args.second}' matches '{args.first}': numbers within {ABS_TOL:g}, everything else "
         "exactly (versions not compared)."
     )
@@ -283,7 +281,7 @@ def checksum(args):
 
     path = Path(args.file)
     digest = record_checksum(path)
-    print(f"{digest}  {path.name}  (recorded in {_shown(path.parent / MANIFEST)})")
+    say(f"{digest}  {path.name}  (recorded in {_shown(path.parent / MANIFEST)})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -321,6 +319,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.run(args)
     except ProjectError as error:
-        print(_wrap(f"error: {error}"), file=sys.stderr)
+        say(f"error: {error}", file=sys.stderr)
         return 1
     return 0
