@@ -734,6 +734,7 @@ def check_cell_tags(root: Path) -> list[str]:
     - plumbing cells carry the metadata of ``tools/notebooks.py tidy`` (collapsed in JupyterLab
       and Colab, removed from the site);
     - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
+    - no plumbing cell checks a claim with a bare ``assert`` (``lessonkit.claim`` instead);
     - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
       only the lesson's CI needs (``CI_ONLY``);
     - a ``gpu`` cell asks ``torch.cuda.is_available()`` and is tagged ``nbval-ignore-output``:
@@ -786,6 +787,11 @@ def check_cell_tags(root: Path) -> list[str]:
             if _calls_glue(source) and not plumbing:
                 problems.append(
                     f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)"
+                )
+            if plumbing and re.search(r"^\s*assert\b", source, re.MULTILINE):
+                problems.append(
+                    f"{where} checks a claim with a bare assert, which stops a learner at another seed: "
+                    "use lessonkit.claim(test, 'the claim in words', **numbers)"
                 )
             if nbtools.PLUMBING_SHOWN in tags:
                 shown.append(where)

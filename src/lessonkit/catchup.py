@@ -24,8 +24,10 @@ from pathlib import Path
 #: Per notebook, the index of the last cell of the full notebook that a catch-up has run in
 #: this kernel: the next catch-up continues from there.
 _DONE: dict[str, int] = {}
-#: The notebook this kernel runs (its ``NN-slug``), as ``lessonkit.setup`` names it.
+#: The notebook this kernel runs (its ``NN-slug``), as ``lessonkit.setup`` names it, and the
+#: folder it started in (a notebook may change folder later: episode 05's tests do).
 NOTEBOOK: str | None = None
+HOME: Path | None = None
 #: Cell tags (tools/config.py names them too): the cells a catch-up runs and those it skips.
 LIVE_CODE, PLUMBING, SETUP = "live-code", "plumbing", "lesson-setup"
 
@@ -127,7 +129,7 @@ def catch_up(line: str = "") -> None:
         "",
     )
     sources, target = cells_to_run(
-        full_notebook(slug), comment, _DONE.get(slug, -1)
+        full_notebook(slug, HOME), comment, _DONE.get(slug, -1)
     )
     *before, here = sources
     for number, source in enumerate(before, start=1):
@@ -154,8 +156,8 @@ def catch_up(line: str = "") -> None:
 
 def register(notebook: str | None) -> None:
     """Make ``%catch_up`` available in this IPython kernel, for ``notebook`` (its NN-slug)."""
-    global NOTEBOOK
-    NOTEBOOK = notebook
+    global NOTEBOOK, HOME
+    NOTEBOOK, HOME = notebook, Path.cwd()
     from IPython import get_ipython
 
     ip = get_ipython()
