@@ -19,7 +19,7 @@ Python at repo2docker's versions, then ``binder/`` applied as repo2docker applie
 repository's committed state. A Jupyter server started from it runs a notebook through its REST
 and kernel (WebSocket) API, as a browser would.
 
-tests/test_colab.py and tests/test_binder.py check the behaviour; `make benchmark` records the
+tests/hosted/test_colab.py and tests/hosted/test_binder.py check the behaviour; `make benchmark` records the
 Colab times that the site's execution statistics page shows.
 """
 
@@ -55,7 +55,7 @@ BINDER = EMULATIONS / "binder"
 # The notebooks the Colab emulation runs: all but those with an extra. Episode 09's PyTorch is
 # preinstalled on Colab as PyTorch's own CPU or CUDA build, which this emulation cannot install
 # (PyTorch's index is not reachable from CI; the package index's build brings several GB of
-# CUDA libraries). tests/test_colab.py checks episode 09's set-up cell there without PyTorch.
+# CUDA libraries). tests/hosted/test_colab.py checks episode 09's set-up cell there without PyTorch.
 NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=False)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: Where `--record` writes the Colab times: a table between two markers on this page.

@@ -430,6 +430,8 @@ TEMPLATE_PLATFORMS = {
 }
 TEMPLATE_PYTHONS = ("3.11", "3.12", "3.13")
 TEMPLATE_SOURCE_LINES = 2000  # the issue's "read it in one sitting": template/src/ stays below this
+# ... at a normal width: the template's ruff line length is at most this.
+TEMPLATE_LINE_LENGTH = 100
 
 
 def _lock_entries(text: str) -> list[tuple[str, str, str, str]]:
@@ -459,7 +461,8 @@ def check_template(root: Path) -> list[str]:
     """template/ stands alone, its lock is a real one at the lesson's versions, and its data hold.
 
     - no Python file in template/ imports lessonkit (learners copy the folder on its own), and
-      template/src/ stays under TEMPLATE_SOURCE_LINES lines;
+      template/src/ stays under TEMPLATE_SOURCE_LINES lines at a normal width: the template's
+      ruff line length is at most TEMPLATE_LINE_LENGTH, and no line of template/src/ is longer;
     - template/requirements.lock is a universal lock with hashes: every pin has its hashes and
       is at a version of the lesson's lock; on every platform and Python the template supports,
       it pins each package of requirements.txt once, at requirements.txt's version (and pytest's
@@ -469,6 +472,7 @@ def check_template(root: Path) -> list[str]:
       of the prepare.py that made it.
     """
     import ast
+    import tomllib
 
     from packaging.markers import Marker
 
@@ -478,11 +482,35 @@ def check_template(root: Path) -> list[str]:
     if not template.is_dir():
         return ["template/ is missing"]
     problems, lines = [], 0
+    project = template / "pyproject.toml"
+    ruff = (
+        tomllib.loads(project.read_text(encoding="utf-8"))
+        .get("tool", {})
+        .get("ruff", {})
+        if project.is_file()
+        else {}
+    )
+    width = ruff.get("line-length", 88)  # ruff's default
+    if width > TEMPLATE_LINE_LENGTH:
+        problems.append(
+            f"template/pyproject.toml sets ruff's line-length to {width}: at most {TEMPLATE_LINE_LENGTH}, "
+            "so that the line budget counts lines of a normal width"
+        )
     for path in sorted(template.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        lines += (
-            len(text.splitlines()) if (template / "src") in path.parents else 0
-        )
+        if (template / "src") in path.parents:
+            lines += len(text.splitlines())
+            long = [
+                number
+                for number, line in enumerate(text.splitlines(), start=1)
+                if len(line) > min(width, TEMPLATE_LINE_LENGTH)
+            ]
+            if long:
+                problems.append(
+                    f"{path.relative_to(root)}: line {long[0]} is longer than "
+                    f"{min(width, TEMPLATE_LINE_LENGTH)} characters ({len(long)} such line(s)): "
+                    "wrap it (`python -m ruff format` in template/, then wrap long strings by hand)"
+                )
         for node in ast.walk(ast.parse(text)):
             names = (
                 [a.name for a in node.names]
@@ -706,6 +734,7 @@ def check_cell_tags(root: Path) -> list[str]:
     - plumbing cells carry the metadata of ``tools/notebooks.py tidy`` (collapsed in JupyterLab
       and Colab, removed from the site);
     - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
+    - no plumbing cell checks a claim with a bare ``assert`` (``lessonkit.claim`` instead);
     - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
       only the lesson's CI needs (``CI_ONLY``);
     - a ``gpu`` cell asks ``torch.cuda.is_available()`` and is tagged ``nbval-ignore-output``:
@@ -758,6 +787,11 @@ def check_cell_tags(root: Path) -> list[str]:
             if _calls_glue(source) and not plumbing:
                 problems.append(
                     f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)"
+                )
+            if plumbing and re.search(r"^\s*assert\b", source, re.MULTILINE):
+                problems.append(
+                    f"{where} checks a claim with a bare assert, which stops a learner at another seed: "
+                    "use lessonkit.claim(test, 'the claim in words', **numbers)"
                 )
             if nbtools.PLUMBING_SHOWN in tags:
                 shown.append(where)

@@ -323,7 +323,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 # ------------------------------------------------------------------ fixes to the HTML theme
-# Found by the browser tests (tests/test_browser.py); each is a small, local repair.
+# Found by the browser tests (tests/site/test_browser.py); each is a small, local repair.
 
 
 def _is_thebe(asset) -> bool:

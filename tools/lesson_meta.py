@@ -443,23 +443,12 @@ def render_instructor_notes(
                     "document for learners who fall behind, who can also type `%catch_up` in the cell):",
                     "",
                 ]
-                for i, source in enumerate(cells, start=1):
-                    fence = "`" * max(
-                        3,
-                        max(
-                            (len(r) for r in re.findall(r"`+", source)),
-                            default=0,
-                        )
-                        + 1,
+                for source in cells:
+                    longest = max(
+                        (len(r) for r in re.findall(r"`+", source)), default=0
                     )
-                    out += [
-                        f"{i}.",
-                        "",
-                        f"   {fence}python",
-                        *[f"   {line}" for line in source.splitlines()],
-                        f"   {fence}",
-                        "",
-                    ]
+                    fence = "`" * max(3, longest + 1)
+                    out += [f"{fence}python", *source.splitlines(), fence, ""]
             else:
                 out += [
                     "No cells of the notebook are tagged `live-code` yet.",

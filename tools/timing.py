@@ -285,7 +285,7 @@ def live_code_lines(nb: dict) -> int:
 
 
 #: Code cells that are not shown in the room: the tools' and the site's.
-HIDDEN = {"plumbing", "lesson-setup", "practice"}
+HIDDEN = {"plumbing", "lesson-setup", "practice", "helper"}
 
 
 @dataclass

@@ -15,7 +15,13 @@ from mlproject.compare import differences
 from mlproject.config import load_config
 from mlproject.data import Dataset, read_checksums, record_checksum, sha256
 from mlproject.errors import DataError
-from mlproject.evaluate import check_every_class_is_trained, interval, make_splits, score_models, verdict
+from mlproject.evaluate import (
+    check_every_class_is_trained,
+    interval,
+    make_splits,
+    score_models,
+    verdict,
+)
 from mlproject.holdout import fingerprint, hold_out, score_test_set
 from mlproject.model import make_models
 from mlproject.report import which_model
@@ -31,9 +37,14 @@ def test_recording_a_checksum_adds_or_replaces_one_line(tmp_path):
     record_checksum(tmp_path / "a.csv")
     (tmp_path / "a.csv").write_text("x\n3\n")
     record_checksum(tmp_path / "a.csv")
-    assert read_checksums(tmp_path / "SHA256SUMS") == {"a.csv": sha256(tmp_path / "a.csv"), "b.csv": sha256(tmp_path / "b.csv")}
+    assert read_checksums(tmp_path / "SHA256SUMS") == {
+        "a.csv": sha256(tmp_path / "a.csv"),
+        "b.csv": sha256(tmp_path / "b.csv"),
+    }
     # the same format as `sha256sum`, so `sha256sum -c SHA256SUMS` can check it too
-    assert (tmp_path / "SHA256SUMS").read_text().splitlines()[0] == f"{sha256(tmp_path / 'a.csv')}  a.csv"
+    assert (tmp_path / "SHA256SUMS").read_text().splitlines()[
+        0
+    ] == f"{sha256(tmp_path / 'a.csv')}  a.csv"
 
 
 def test_interval_matches_the_corrected_t_interval():
@@ -58,9 +69,17 @@ def test_verdict_reads_the_interval():
     [
         ("model", [0.01, 0.2], "which scores clearly better"),
         ("model", [-0.1, 0.1], 'share = "baseline"'),
-        ("model", [-0.2, -0.01], 'although it is clearly worse than the simpler baseline'),
-        ("baseline", [-0.2, -0.01], "the baseline, which scores clearly better than the model: difference -0.105"),
-        ("baseline", [-0.1, 0.1], "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)"),
+        ("model", [-0.2, -0.01], "although it is clearly worse than the simpler baseline"),
+        (
+            "baseline",
+            [-0.2, -0.01],
+            "the baseline, which scores clearly better than the model: difference -0.105",
+        ),
+        (
+            "baseline",
+            [-0.1, 0.1],
+            "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)",
+        ),
         ("baseline", [0.01, 0.2], "Give the reason."),
     ],
 )
@@ -75,7 +94,9 @@ def toy_data(n_groups=6, per_group=10):
     groups = pd.Series(np.repeat(np.arange(n_groups), per_group))
     y = pd.Series(np.tile([0, 1], n_groups * per_group // 2))
     X = pd.DataFrame({"x": np.arange(len(y), dtype=float)})
-    return Dataset(X=X, y=y, groups=groups, sha256="", raw_sha256="", rows_read=len(y), rows_dropped=0)
+    return Dataset(
+        X=X, y=y, groups=groups, sha256="", raw_sha256="", rows_read=len(y), rows_dropped=0
+    )
 
 
 def test_group_kfold_keeps_groups_together_and_drops_repeated_folds(example):
@@ -115,8 +136,15 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
     edit(example / "config.toml", 'metric = "balanced_accuracy"', 'metric = "average_precision"')
     config = load_config(example / "config.toml")
     iris = load_iris(as_frame=True)
-    data = Dataset(X=iris.data, y=pd.Series(iris.target_names[iris.target]), groups=None,
-                   sha256="", raw_sha256="", rows_read=150, rows_dropped=0)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
     splits = make_splits(config, data)[:3]
     models = make_models(config)
     scores = score_models(models, data, splits, config.metric)
@@ -132,15 +160,24 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
 def test_the_test_set_is_disjoint_stratified_and_has_its_own_seed(example):
     config = load_config(example / "config.toml")
     iris = load_iris(as_frame=True)
-    data = Dataset(X=iris.data, y=pd.Series(iris.target_names[iris.target]), groups=None,
-                   sha256="", raw_sha256="", rows_read=150, rows_dropped=0)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
     development, test = hold_out(config, data)
     assert not set(development.y.index) & set(test.y.index)
     assert len(development.y) + len(test.y) == 150 and len(test.y) == 30
     assert test.y.value_counts().to_dict() == {"setosa": 10, "versicolor": 10, "virginica": 10}
-    # Another split seed (to check the folds) leaves the test set where it is; another test seed moves it.
+    # Another split seed (to check the folds) leaves the test set where it is; another test
+    # seed moves it.
     edit(example / "config.toml", "split = 1", "split = 99")
-    assert list(hold_out(load_config(example / "config.toml"), data)[1].y.index) == list(test.y.index)
+    moved = hold_out(load_config(example / "config.toml"), data)[1]
+    assert list(moved.y.index) == list(test.y.index)
     edit(example / "config.toml", "test = 3", "test = 4")
     moved = hold_out(load_config(example / "config.toml"), data)[1]
     assert fingerprint(data, moved) != fingerprint(data, test)
@@ -169,8 +206,15 @@ def test_a_class_only_in_the_test_groups_is_refused(example):
 def test_the_test_score_and_its_bootstrap_interval(example):
     config = load_config(example / "config.toml")
     iris = load_iris(as_frame=True)
-    data = Dataset(X=iris.data, y=pd.Series(iris.target_names[iris.target]), groups=None,
-                   sha256="", raw_sha256="", rows_read=150, rows_dropped=0)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
     development, test = hold_out(config, data)
     model = make_models(config)["baseline"].fit(development.X, development.y)
     found = score_test_set(model, test, config)
@@ -183,12 +227,20 @@ def test_the_test_score_and_its_bootstrap_interval(example):
 
 # ------------------------------------------------------------------ comparing results files
 def test_numbers_are_compared_with_a_tolerance_and_the_rest_exactly():
-    committed = {"scores": {"model": {"mean": 0.951234, "folds": [0.9, 1.0]}}, "shared": "baseline",
-                 "environment": {"python": "3.11.7"}, "n": 3}
+    committed = {
+        "scores": {"model": {"mean": 0.951234, "folds": [0.9, 1.0]}},
+        "shared": "baseline",
+        "environment": {"python": "3.11.7"},
+        "n": 3,
+    }
     assert differences(committed, committed) == []
     # the sixth decimal flips on another machine, and another Python runs it: a match
-    other = {"scores": {"model": {"mean": 0.951235, "folds": [0.9, 1.0]}}, "shared": "baseline",
-             "environment": {"python": "3.13.1"}, "n": 3}
+    other = {
+        "scores": {"model": {"mean": 0.951235, "folds": [0.9, 1.0]}},
+        "shared": "baseline",
+        "environment": {"python": "3.13.1"},
+        "n": 3,
+    }
     assert differences(committed, other) == []
     # a real change: a number, a text, a list's length, a missing key
     other = {"scores": {"model": {"mean": 0.96, "folds": [0.9]}}, "shared": "model", "n": 3.0}
@@ -197,5 +249,8 @@ def test_numbers_are_compared_with_a_tolerance_and_the_rest_exactly():
         "scores.model.mean: 0.951234 against 0.96",
         "shared: 'baseline' against 'model'",
     ]
-    assert differences({"a": 1}, {"b": 1}) == ["a: only in the first file", "b: only in the second file"]
+    assert differences({"a": 1}, {"b": 1}) == [
+        "a: only in the first file",
+        "b: only in the second file",
+    ]
     assert differences({"a": True}, {"a": 1}) == ["a: True against 1"]

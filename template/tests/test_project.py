@@ -30,7 +30,9 @@ def test_every_raw_data_file_has_a_checksum_and_a_datasheet():
     datasheet = (PROJECT / "data" / "README.md").read_text(encoding="utf-8")
     for path in sorted(raw.iterdir()):
         if path.name != MANIFEST and not path.name.startswith("."):
-            assert path.name in recorded, f"data/raw/{path.name} has no checksum in data/raw/{MANIFEST}"
+            assert path.name in recorded, (
+                f"data/raw/{path.name} has no checksum in data/raw/{MANIFEST}"
+            )
             assert f"`{path.name}`" in datasheet, (
                 f"data/README.md does not describe {path.name}: name the file in backticks, "
                 f"`{path.name}`, in its datasheet"
@@ -43,12 +45,12 @@ def test_every_checksum_matches_its_file():
     raw = PROJECT / "data" / "raw"
     for name, digest in read_checksums(raw / MANIFEST).items():
         assert (raw / name).is_file(), (
-            f"data/raw/{MANIFEST} lists {name}, but there is no data/raw/{name}. If you removed the "
-            f"file on purpose, delete its line from data/raw/{MANIFEST}."
+            f"data/raw/{MANIFEST} lists {name}, but there is no data/raw/{name}. If you removed "
+            f"the file on purpose, delete its line from data/raw/{MANIFEST}."
         )
         assert sha256(raw / name) == digest, (
-            f"data/raw/{name} has changed since its checksum was recorded in data/raw/{MANIFEST}. Restore "
-            f"it, or record the new checksum: python -m mlproject checksum data/raw/{name}"
+            f"data/raw/{name} has changed since its checksum was recorded in data/raw/{MANIFEST}. "
+            f"Restore it, or record the new checksum: python -m mlproject checksum data/raw/{name}"
         )
 
 
@@ -60,9 +62,13 @@ def test_the_processed_data_are_what_prepare_makes(tmp_path):
     assert cli("prepare", "--config", tmp_path / "config.toml") == 0
     made, committed = tmp_path / config.processed, PROJECT / config.processed
     assert made.read_bytes() == committed.read_bytes(), (
-        f"{config.processed} is not what prepare makes from the raw data: run `python -m mlproject prepare`"
+        f"{config.processed} is not what prepare makes from the raw data: run "
+        "`python -m mlproject prepare`"
     )
-    entry = lambda folder: json.loads((folder / "provenance.json").read_text(encoding="utf-8"))[made.name]  # noqa: E731
+
+    def entry(folder):
+        return json.loads((folder / "provenance.json").read_text(encoding="utf-8"))[made.name]
+
     assert entry(made.parent) == entry(committed.parent)
 
 

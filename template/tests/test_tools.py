@@ -28,19 +28,28 @@ def test_the_lock_pins_what_requirements_txt_asks_for_with_hashes():
     locked = pins(text)
     for name, versions in wanted.items():
         assert locked.get(name) == versions, (
-            f"requirements.txt pins {name} {versions}, requirements.lock {locked.get(name)}: regenerate the lock (make lock)"
+            f"requirements.txt pins {name} {versions}, requirements.lock {locked.get(name)}: "
+            "regenerate the lock (make lock)"
         )
     entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 2)[2])
-    assert all("--hash=sha256:" in entry for entry in entries if "==" in entry), "every pin needs its hashes"
-    assert "--universal" in text.split("\n", 2)[1], "compile the lock for every platform (--universal)"
-    assert "colorama==" in text and "sys_platform == 'win32'" in text  # what pytest needs on Windows
+    assert all("--hash=sha256:" in entry for entry in entries if "==" in entry), (
+        "every pin needs its hashes"
+    )
+    assert "--universal" in text.split("\n", 2)[1], (
+        "compile the lock for every platform (--universal)"
+    )
+    assert (
+        "colorama==" in text and "sys_platform == 'win32'" in text
+    )  # what pytest needs on Windows
 
 
 def test_the_task_runner_runs_the_commands_the_readme_gives():
     makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     for target in ("prepare", "validate", "train", "evaluate-test"):
-        assert re.search(rf"^{target}:\n\t\$\(PYTHON\) -m mlproject {target}$", makefile, flags=re.MULTILINE), target
+        assert re.search(
+            rf"^{target}:\n\t\$\(PYTHON\) -m mlproject {target}$", makefile, flags=re.MULTILINE
+        ), target
         assert f"python -m mlproject {target}" in readme
     assert re.search(r"^all: prepare validate train test$", makefile, flags=re.MULTILINE)
     assert "\t$(PYTHON) -m pytest" in makefile and "\t$(PYTHON) -m ruff check ." in makefile
@@ -49,6 +58,11 @@ def test_the_task_runner_runs_the_commands_the_readme_gives():
 def test_the_code_passes_the_linter():
     """What `make lint` and CI run; `python -m ruff check --fix .` repairs most findings."""
     pytest.importorskip("ruff")
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -20,7 +20,14 @@ from tests.helpers import PROJECT, cli, edit, renew, results
 
 pytestmark = pytest.mark.filterwarnings("error")  # a warning fails the test
 
-OUTPUTS = ("model.skops", "SHA256SUMS", "scores.png", "model-card.md", "results.json", "run-info.json")
+OUTPUTS = (
+    "model.skops",
+    "SHA256SUMS",
+    "scores.png",
+    "model-card.md",
+    "results.json",
+    "run-info.json",
+)
 FLOWERS = pd.DataFrame(
     [[5.0, 3.5, 1.4, 0.2], [6.5, 3.0, 5.8, 2.2]],  # a typical setosa and a typical virginica
     columns=["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"],
@@ -42,7 +49,9 @@ def test_two_runs_give_identical_results_card_and_figure(example_trained, tmp_pa
         first = (example_trained / "results" / name).read_bytes()
         assert (tmp_path / name).read_bytes() == first, f"{name} differs between two runs"
     # The model files differ (a zip file stores the time), but the models predict the same.
-    flowers = pd.read_csv(example_trained / "data" / "raw" / "iris.csv").drop(columns=["species", "site"])
+    flowers = pd.read_csv(example_trained / "data" / "raw" / "iris.csv").drop(
+        columns=["species", "site"]
+    )
     first = load_model(example_trained / "results" / "model.skops")[0].predict_proba(flowers)
     assert (load_model(tmp_path / "model.skops")[0].predict_proba(flowers) == first).all()
 
@@ -80,7 +89,12 @@ def test_model_card_quotes_the_results(example_trained):
     text, found = card(example_trained / "results"), results(example_trained / "results")
     assert f"{found['scores']['model']['mean']:.3f}" in text
     assert found["data"]["raw"]["sha256"] in text and found["data"]["processed"]["sha256"] in text
-    for section in ("## Intended use", "## Training and evaluation data", "## Metrics", "## Caveats"):
+    for section in (
+        "## Intended use",
+        "## Training and evaluation data",
+        "## Metrics",
+        "## Caveats",
+    ):
         assert section in text
     assert "![Dot plot of the balanced_accuracy of each of 10 cross-validation folds" in text
     assert "Test set: 30 rows, 0.2 of the data" in text and "Nobody has looked at them yet" in text
@@ -92,14 +106,18 @@ def test_the_card_counts_duplicates_kept(example_trained):
 
     found = results(example_trained / "results")
     found["data"]["duplicated_rows_kept"] = 3
-    assert "3 duplicated rows kept ([data] allow_duplicates)" in model_card(found, load_config(example_trained / "config.toml"))
+    assert "3 duplicated rows kept ([data] allow_duplicates)" in model_card(
+        found, load_config(example_trained / "config.toml")
+    )
 
 
 def test_the_test_rows_take_no_part_in_training(trained, tmp_path):
     """Change every feature of the test rows: the cross-validation scores do not move."""
     csv = trained / "data" / "raw" / "iris.csv"
     table = pd.read_csv(csv)
-    table.loc[_test_rows(trained), "sepal_width_cm"] = 1.0  # the stratified split does not read features
+    table.loc[_test_rows(trained), "sepal_width_cm"] = (
+        1.0  # the stratified split does not read features
+    )
     table.to_csv(csv, index=False)
     renew(trained)
     assert cli("train", "--config", trained / "config.toml", "--out", tmp_path / "after") == 0
@@ -129,14 +147,18 @@ def test_evaluate_test_looks_once_and_a_second_look_shows(trained, capsys):
     log = [json.loads(line) for line in (trained / "test-set-log.jsonl").read_text().splitlines()]
     assert len(log) == 1 and log[0]["look"] == 1 and log[0]["utc"]
     look = results(trained / "results")["test_set"]["looks"][0]
-    assert look["rows"] == 30 and look["model_sha256"] == log[0]["model_sha256"] and "utc" not in look
+    assert (
+        look["rows"] == 30 and look["model_sha256"] == log[0]["model_sha256"] and "utc" not in look
+    )
     assert "Look 1: balanced_accuracy" in card(trained / "results")
 
     assert cli("evaluate-test", "--config", config) == 1  # a second look needs --again
     assert "looked at 1 time(s) already" in " ".join(capsys.readouterr().err.split())
     assert cli("evaluate-test", "--config", config, "--again") == 0
     assert "This is look 2" in capsys.readouterr().out
-    assert "looked at 2 times: only the first look is an unbiased estimate" in card(trained / "results")
+    assert "looked at 2 times: only the first look is an unbiased estimate" in card(
+        trained / "results"
+    )
 
     # Training again keeps the looks in the results; changed settings after a look show too.
     edit(config, "n_estimators = 10", "n_estimators = 11")
@@ -160,19 +182,28 @@ def test_a_model_file_that_does_not_match_its_checksum_is_refused(trained, capsy
     for command in (["evaluate-test"], ["predict", "data/raw/iris.csv"]):
         assert cli(*command) == 1
         err = " ".join(capsys.readouterr().err.split())
-        assert "'results/model.skops' has changed since its checksum was recorded" in err and "train again" in err
+        assert (
+            "'results/model.skops' has changed since its checksum was recorded" in err
+            and "train again" in err
+        )
     assert not (trained / "test-set-log.jsonl").exists()
 
 
-def test_predict_writes_predictions_with_model_checksum_and_code_version(example_trained, tmp_path, capsys):
+def test_predict_writes_predictions_with_model_checksum_and_code_version(
+    example_trained, tmp_path, capsys
+):
     new = tmp_path / "new.csv"
-    FLOWERS.assign(petal_width_cm=[0.2, None]).to_csv(new, index=False)  # the second flower lacks a value
+    FLOWERS.assign(petal_width_cm=[0.2, None]).to_csv(
+        new, index=False
+    )  # the second flower lacks a value
     out = tmp_path / "predicted.csv"
     assert cli("predict", new, "--config", example_trained / "config.toml", "--out", out) == 0
     assert "Predicted 1 row(s)" in capsys.readouterr().out
     found = pd.read_csv(out)
     digest = load_model(example_trained / "results" / "model.skops")[1]
-    assert found["predicted_species"].iloc[0] == "setosa" and pd.isna(found["predicted_species"].iloc[1])
+    assert found["predicted_species"].iloc[0] == "setosa" and pd.isna(
+        found["predicted_species"].iloc[1]
+    )
     assert found["probability_setosa"].iloc[0] > 0.5
     assert (found["model_sha256"] == digest).all()
     assert found["code_version"].iloc[0].startswith("mlproject ")
@@ -181,16 +212,29 @@ def test_predict_writes_predictions_with_model_checksum_and_code_version(example
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"petal_length_cm": [1.4, 58]}, ["Column 'petal_length_cm' has values outside", "(line 3)"]),
+        (
+            {"petal_length_cm": [1.4, 58]},
+            ["Column 'petal_length_cm' has values outside", "(line 3)"],
+        ),
         ({"petal_length_cm": [1.4, "5.8 cm"]}, ["should hold numbers", "'5.8 cm' (line 3)"]),
-        ({"petal_length": [1.4, 5.8]}, ["feature column 'petal_length_cm'", "Did you mean 'petal_length'?"]),
+        (
+            {"petal_length": [1.4, 5.8]},
+            ["feature column 'petal_length_cm'", "Did you mean 'petal_length'?"],
+        ),
     ],
 )
-def test_predict_checks_new_data_like_the_training_data(example_trained, tmp_path, capsys, change, words):
+def test_predict_checks_new_data_like_the_training_data(
+    example_trained, tmp_path, capsys, change, words
+):
     new = tmp_path / "new.csv"
     table = FLOWERS.drop(columns="petal_length_cm") if "petal_length" in change else FLOWERS.copy()
     table.assign(**change).to_csv(new, index=False)
-    assert cli("predict", new, "--config", example_trained / "config.toml", "--out", tmp_path / "p.csv") == 1
+    assert (
+        cli(
+            "predict", new, "--config", example_trained / "config.toml", "--out", tmp_path / "p.csv"
+        )
+        == 1
+    )
     err = " ".join(capsys.readouterr().err.split())
     assert err.startswith("error: ") and all(word in err for word in words), err
 
@@ -214,7 +258,9 @@ def test_sharing_the_baseline(example):
     assert cli("train", "--config", example / "config.toml") == 0
     model, _ = load_model(example / "results" / "model.skops")
     assert type(model[-1]).__name__ == "LogisticRegression"
-    assert "Model shared: the baseline, `StandardScaler() -> LogisticRegression" in card(example / "results")
+    assert "Model shared: the baseline, `StandardScaler() -> LogisticRegression" in card(
+        example / "results"
+    )
     assert results(example / "results")["shared"] == "baseline"
 
 
@@ -238,7 +284,9 @@ def test_group_kfold_runs(example):
     assert found["data"]["groups"] == 6 and found["test_set"]["groups"] == 2
     # 2 repeats of 3 folds of the 4 development sites, but a fold that comes up twice is kept once
     assert 3 <= found["validation"]["folds"] <= 6
-    assert "grouped by 'site'" in card(example / "results") and "30 rows (2 groups)" not in card(example / "results")
+    assert "grouped by 'site'" in card(example / "results") and "30 rows (2 groups)" not in card(
+        example / "results"
+    )
 
 
 def test_regression_end_to_end(regression, capsys):
@@ -254,15 +302,23 @@ def test_regression_end_to_end(regression, capsys):
     assert found["data"]["summary"]["min"] == 25 and found["test_set"]["rows"] == 111
     assert found["comparisons"]["model - dummy"]["verdict"] == "model is better"
     text = card(regression / "results")
-    assert "Target `progression`: mean" in text and "Errors are negated" in text and "classes" not in text
+    assert (
+        "Target `progression`: mean" in text
+        and "Errors are negated" in text
+        and "classes" not in text
+    )
     assert cli("evaluate-test", "--config", config) == 0
     look = results(regression / "results")["test_set"]["looks"][0]
     assert look["metric"] == "neg_mean_absolute_error" and look["score"] < 0
     new = regression / "new.csv"
-    pd.read_csv(regression / "data" / "raw" / "diabetes.csv").head(5).drop(columns="progression").to_csv(new, index=False)
+    pd.read_csv(regression / "data" / "raw" / "diabetes.csv").head(5).drop(
+        columns="progression"
+    ).to_csv(new, index=False)
     assert cli("predict", new, "--config", config) == 0
     predicted = pd.read_csv(regression / "results" / "new-predictions.csv")
-    assert predicted["predicted_progression"].between(25, 346).all() and "probability_" not in "".join(predicted.columns)
+    assert predicted["predicted_progression"].between(
+        25, 346
+    ).all() and "probability_" not in "".join(predicted.columns)
 
 
 def test_command_line_runs_as_a_module(example):
@@ -305,7 +361,9 @@ def test_run_info_records_commit_and_uncommitted_changes(example, tmp_path):
 def test_results_and_card_give_each_class(example_trained):
     found = results(example_trained / "results")["per_class"]
     assert found["classes"] == ["setosa", "versicolor", "virginica"]
-    assert sum(map(sum, found["confusion_matrix"])) == 119  # every development flower predicted once
+    assert (
+        sum(map(sum, found["confusion_matrix"])) == 119
+    )  # every development flower predicted once
     assert found["recall"]["setosa"] == 1.0  # setosa is easy
     text = card(example_trained / "results")
     assert "| True class | Recall |" in text and "| setosa | 1.000 |" in text

@@ -1,7 +1,7 @@
 """A notebook opened where the lesson's data cannot be found says what went wrong and what to do.
 
 (The runs of every notebook alone in an empty folder, fetching data over HTTP as in Colab, are
-in tests/test_colab.py; the runs on every supported Python in tests/test_pythons.py.)
+in tests/hosted/test_colab.py; the runs on every supported Python are `make pythons`.)
 """
 
 from __future__ import annotations

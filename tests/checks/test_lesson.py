@@ -314,3 +314,18 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
     assert checks.check_notebook_times(broken) == [
         "instructors/execution-statistics.md: the notebook table's markers are missing"
     ]
+
+
+def test_every_notebook_takes_its_seed_from_the_lesson(root):
+    """One seed source: every notebook reads LESSON_SEED through lessonkit.lesson_seed(), so
+    that a learner's seed and the sweep's reach every draw."""
+    from tools import notebooks as nbtools
+
+    missing = [
+        p.name
+        for p in nbtools.lesson_notebooks(root)
+        if "lesson_seed()" not in p.read_text(encoding="utf-8")
+    ]
+    assert not missing, (
+        f"these notebooks do not take their seed from lessonkit.lesson_seed(): {missing}"
+    )

@@ -395,12 +395,10 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
     # The whole code of each cell, to paste into a shared document; a longer fence when the
     # code holds backticks.
     assert (
-        "1.\n\n   ```python\n   # Count the penguins → counts\n   counts = 1\n   ```\n"
-        in page
+        "```python\n# Count the penguins → counts\ncounts = 1\n```\n" in page
     )
     assert (
-        "2.\n\n   ````python\n   # Plot `counts` by island\n   plot(```x```)\n   ````\n"
-        in page
+        "````python\n# Plot `counts` by island\nplot(```x```)\n````\n" in page
     )
     assert (
         "```text\n  10 min  Counting\n      then challenge ex-count\n```"

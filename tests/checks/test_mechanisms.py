@@ -356,3 +356,19 @@ def test_the_first_cell_is_short_and_fits_the_column(root, tmp_path):
         done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "--config",
                                str(root / "pyproject.toml"), str(copy)], capture_output=True, text=True)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_bare_assert_in_a_plumbing_cell_fails(tmp_path, root):
+    shutil.copytree(root / "notebooks", tmp_path / "notebooks")
+    path = sorted((tmp_path / "notebooks").glob("0*.ipynb"))[0]
+    nb = nbformat.read(path, as_version=4)
+    cell = next(
+        c
+        for c in nb.cells
+        if "plumbing" in c.metadata.get("tags", []) and "claim(" in c.source
+    )
+    cell.source += "\nassert 1 < 2, 'one is less than two'"
+    nbformat.write(nb, path)
+    assert any(
+        "bare assert" in p for p in lesson_checks.check_cell_tags(tmp_path)
+    )

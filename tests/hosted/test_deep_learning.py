@@ -16,7 +16,7 @@ writes ``requirements-NAME.txt`` from the pin. Here:
 - the extra's requirements file pins what pyproject.toml asks for, at uv.lock's versions
   wherever the two share a package, and the check says so when it does not.
 
-Seeds 1-3 for these notebooks: tests/test_seeds.py. Colab without PyTorch: tests/test_colab.py.
+Seeds 1-3 for these notebooks: tests/notebooks/test_runs.py. Colab without PyTorch: tests/hosted/test_colab.py.
 """
 
 from __future__ import annotations

@@ -198,6 +198,27 @@ def test_a_template_too_long_to_read_in_one_sitting_fails(broken):
     )
 
 
+def test_a_template_read_at_a_wider_line_length_fails(broken):
+    """The budget counts lines of a normal width: a wider ruff setting, or a line longer than
+    it, would let the count shrink without the code getting any shorter."""
+    project = broken / "template" / "pyproject.toml"
+    project.write_text(
+        project.read_text(encoding="utf-8").replace(
+            "line-length = 100", "line-length = 130"
+        )
+    )
+    path = broken / "template" / "src" / "mlproject" / "figure.py"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "X = 1" + " " * 100 + "# long\n"
+    )
+    problems = checks.check_template(broken)
+    assert any("sets ruff's line-length to 130" in p for p in problems)
+    assert (
+        "template/src/mlproject/figure.py: line 52 is longer than 100 characters"
+        in " ".join(problems)
+    )
+
+
 def _edit_lock(copy, old, new):
     path = copy / "template" / "requirements.lock"
     text = path.read_text(encoding="utf-8")
@@ -325,4 +346,4 @@ def test_capstone_notebook_clones_this_repository_in_colab(root):
         for cell in nb["cells"]
         if cell["cell_type"] == "code"
     )
-    assert "git clone" in code and "lesson_repository()" in code
+    assert '"git", "clone"' in code and "lesson_repository()" in code

@@ -8,17 +8,8 @@ Run it from the project's folder (``make`` runs the same commands)::
     python -m mlproject evaluate-test   # once, when the settings are final
     python -m mlproject predict FILE    # apply the shared model to new data
 
-Modules, in the order a training run uses them:
-
-* ``config``   reads config.toml, the one file with every setting that changes the results;
-* ``prepare``  turns the raw data into the processed data (your code goes here);
-* ``data``     checks the data's checksums, then its columns, types and values;
-* ``holdout``  locks the test set away, and scores it when asked (once);
-* ``model``    the model and its two baselines; saving and loading with skops;
-* ``evaluate`` cross-validation splits, scores and intervals;
-* ``report``   the results file and the model card; ``figure`` the figure of the scores;
-* ``compare``  compares two results files with a tolerance (for CI, across machines);
-* ``cli``      the command line that ties them together.
+Modules, in the order a run uses them: config, prepare (your code goes here), data (checks),
+holdout (the test set), model, evaluate, report and figure (outputs), compare, cli.
 """
 
 __version__ = "0.1.0"

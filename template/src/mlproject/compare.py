@@ -1,12 +1,9 @@
 """Compare two results files: numbers within a tolerance, everything else exactly.
 
-On one machine, two runs give byte-identical results files. Another machine (another
-operating system, processor or BLAS library) may add numbers in another order and flip the
-sixth decimal. CI therefore compares a committed results.json with its own run number by
-number: ``python -m mlproject compare committed.json results/results.json``.
+Another machine (operating system, processor, BLAS library) may add numbers in another order
+and flip the sixth decimal, so CI compares a committed results.json with its own run this way:
+``python -m mlproject compare committed.json results/results.json``.
 """
-
-from __future__ import annotations
 
 import math
 
@@ -15,10 +12,6 @@ import math
 #: (one prediction more or less right) moves a score by far more than 1e-5.
 ABS_TOL, REL_TOL = 1e-5, 1e-9
 IGNORED = ("environment",)  # the Python and package versions may differ (e.g. a patch release)
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def differences(first, second, where: str = "") -> list[str]:
@@ -37,8 +30,11 @@ def differences(first, second, where: str = "") -> list[str]:
     if isinstance(first, list) and isinstance(second, list):
         if len(first) != len(second):
             return [f"{where}: {len(first)} items against {len(second)}"]
-        return [d for i, (a, b) in enumerate(zip(first, second)) for d in differences(a, b, f"{where}[{i}]")]
-    if _number(first) and _number(second):
+        found = []
+        for i, (a, b) in enumerate(zip(first, second)):
+            found += differences(a, b, f"{where}[{i}]")
+        return found
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (first, second)):
         same = math.isclose(first, second, rel_tol=REL_TOL, abs_tol=ABS_TOL)
     else:
         same = type(first) is type(second) and first == second

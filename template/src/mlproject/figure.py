@@ -4,8 +4,6 @@ Drawn from the results alone, with a fixed seed for the jitter and no date in th
 that two runs write the same bytes. :func:`alt_text` describes it for the model card.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +12,15 @@ COLOURS = ("#0072B2", "#E69F00", "#009E73")  # Okabe-Ito: tell apart with any co
 
 
 def alt_text(results: dict) -> str:
-    level = f"{results['validation']['confidence']:.0%}"
+    validation = results["validation"]
     means = "; ".join(
-        f"{name} {s['mean']:.3f} ({s['interval'][0]:.3f} to {s['interval'][1]:.3f})" for name, s in results["scores"].items()
+        f"{name} {s['mean']:.3f} ({s['interval'][0]:.3f} to {s['interval'][1]:.3f})"
+        for name, s in results["scores"].items()
     )
     return (
-        f"Dot plot of the {results['validation']['metric']} of each of {results['validation']['folds']} "
-        f"cross-validation folds for the model, the baseline and the dummy, with each mean and its {level} "
-        f"interval as a black bar: {means}."
+        f"Dot plot of the {validation['metric']} of each of {validation['folds']} "
+        "cross-validation folds for the model, the baseline and the dummy, with each mean and "
+        f"its {validation['confidence']:.0%} interval as a black bar: {means}."
     )
 
 
@@ -30,15 +29,21 @@ def draw(results: dict, path: Path) -> None:
     from matplotlib.figure import Figure  # no pyplot: no window, no global state
 
     scores, validation = results["scores"], results["validation"]
-    figure = Figure(figsize=(6.4, 0.9 + 0.7 * len(scores)), facecolor="white", layout="constrained")
+    size = (6.4, 0.9 + 0.7 * len(scores))
+    figure = Figure(figsize=size, facecolor="white", layout="constrained")
     axes = figure.add_subplot()
     jitter = np.random.default_rng(0)
-    for row, (_name, s) in enumerate(scores.items()):
-        axes.scatter(s["folds"], row + jitter.uniform(-0.12, 0.12, len(s["folds"])), s=14, alpha=0.6,
-                     color=COLOURS[row % len(COLOURS)], label="one fold" if row == 0 else None)
+    level = f"{validation['confidence']:.0%}"
+    for row, s in enumerate(scores.values()):
+        first = row == 0  # only the first row's marks go into the legend
+        y = row + jitter.uniform(-0.12, 0.12, len(s["folds"]))
+        colour = COLOURS[row % len(COLOURS)]
+        axes.scatter(
+            s["folds"], y, s=14, alpha=0.6, color=colour, label="one fold" if first else None
+        )
         axes.plot(s["interval"], [row + 0.3] * 2, color="black", linewidth=2)
-        axes.plot(s["mean"], row + 0.3, "o", color="black", markersize=4,
-                  label=f"mean, {validation['confidence']:.0%} interval" if row == 0 else None)
+        label = f"mean, {level} interval" if first else None
+        axes.plot(s["mean"], row + 0.3, "o", color="black", markersize=4, label=label)
     axes.set_yticks(range(len(scores)), list(scores))
     axes.set_ylim(len(scores) - 0.4, -0.5)
     axes.set_xlabel(f"{validation['metric']} (higher is better), {validation['folds']} folds")

@@ -1,21 +1,11 @@
 """The model, the two baselines it must beat, and saving and loading with skops.
 
-* ``model``: a random forest, with the settings of ``[model]`` in config.toml;
-* ``baseline``: a simple, well-understood model: a linear model on standardised features
-  (logistic regression for classes, linear regression for numbers). If the forest does not
-  score clearly better, share the baseline instead (``[model] share = "baseline"``) and report
-  the difference and its interval;
-* ``dummy``: ignores the features (predicts from the class frequencies, or the mean). Scoring
-  no better than this means the model has learnt nothing from the features.
-
-Categorical features (``[data] categorical``) are one-hot encoded in front of both models.
-
-To try another model, change :func:`make_models` (and its settings in config.toml). If
-:func:`load_model` then refuses the saved file, check the types it names and add them to
-``EXPECTED_TYPES``.
+``model`` is a random forest (settings: ``[model]``); ``baseline`` a linear model on
+standardised features (logistic regression for classes, linear regression for numbers);
+``dummy`` ignores the features. The ``[data] categorical`` features are one-hot encoded. To try
+another model, change :func:`make_models`; if :func:`load_model` then refuses the saved file,
+check the types it names and add them to ``EXPECTED_TYPES``.
 """
-
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -42,7 +32,8 @@ def encoding(config: Config) -> list:
     if not config.categorical:
         return []
     encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    return [ColumnTransformer([("categories", encoder, config.categorical)], remainder="passthrough")]
+    columns = [("categories", encoder, config.categorical)]
+    return [ColumnTransformer(columns, remainder="passthrough")]
 
 
 def make_models(config: Config) -> dict[str, BaseEstimator]:
@@ -69,22 +60,22 @@ def save_model(model: BaseEstimator, path: Path) -> str:
 
 
 def load_model(path: str | Path, shown: str | None = None) -> tuple[BaseEstimator, str]:
-    """Load a model saved by :func:`save_model`; return it with its checksum.
-
-    The file must match the checksum recorded when it was saved (so that results, test score
-    and predictions all come from the same model), and hold only types we have checked:
-    loading a pickle can run any code; skops lists the types a file needs, and loads only those
-    we trust.
-    """
+    """Load a model saved by :func:`save_model`; return it with its checksum. The file must
+    match the checksum recorded when it was saved (so that results, test score and predictions
+    come from the same model), and hold only types we have checked: skops lists the types a
+    file needs (loading a pickle can run any code)."""
     import skops.io as sio
 
     path, shown = Path(path), shown or str(path)
     if not path.is_file():
-        raise ProjectError(f"There is no model file '{shown}': run `python -m mlproject train` first.")
-    digest = verify_checksum(
-        path, shown, fix=f"It is not the model that `train` saved with the {MANIFEST} next to it: "
-        "train again, or use the model file that goes with those results."
+        raise ProjectError(
+            f"There is no model file '{shown}': run `python -m mlproject train` first."
+        )
+    fix = (
+        f"It is not the model that `train` saved with the {MANIFEST} next to it: train again, "
+        "or use the model file that goes with those results."
     )
+    digest = verify_checksum(path, shown, fix)
     untrusted = set(sio.get_untrusted_types(file=path))
     unexpected = untrusted - EXPECTED_TYPES
     if unexpected:

@@ -11,14 +11,12 @@ and of this file; the other commands refuse processed data that do not match the
 target column: do not rely on it here.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from mlproject.data import PREPARE, PROVENANCE, code_sha256, read_csv, sha256, verify_raw
+from mlproject.data import PREPARE, PROVENANCE, read_csv, sha256, verify_raw
 
 
 def read_raw(path: Path, shown: str) -> pd.DataFrame:
@@ -34,6 +32,8 @@ def prepare(table: pd.DataFrame) -> pd.DataFrame:
         table["body_mass_g"] = 1000 * table["body_mass_kg"]
         table["species"] = table["species"].str.capitalize()
         table = table[table["sample"] != "S-17"]  # contaminated: see data/README.md
+
+    and describe each step in the datasheet (data/README.md).
     """
     # Spreadsheets often leave spaces around text ("Adelie "): remove them.
     text = table.select_dtypes(include=["object", "string"]).columns
@@ -41,7 +41,7 @@ def prepare(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-# ------------------------------------------------------------- the step itself: no need to edit
+# ------------------------------------------------------------ the step itself: no need to edit
 def run(config) -> tuple[Path, int]:
     """Prepare the raw file of config.toml; write the processed file and its provenance."""
     from mlproject.report import write_json
@@ -58,7 +58,7 @@ def run(config) -> tuple[Path, int]:
         "made_from": config.raw,
         "made_from_sha256": raw_sha,
         "made_by": "src/mlproject/prepare.py",
-        "made_by_sha256": code_sha256(PREPARE),
+        "made_by_sha256": sha256(PREPARE, text=True),
     }
     write_json(made, provenance)
     return out, len(table)
