@@ -14,7 +14,7 @@
 #   binder        a notebook through Binder's server, as repo2docker builds it
 #   setup-page    the Setup page's commands, as written, in a fresh folder
 #   site-tests    the strict build, then the built pages in a real browser
-# Authors' commands: refresh, seeds, benchmark, timing, format, lock, fork, clean.
+# Authors' commands: episode, refresh, seeds, benchmark, timing, format, lock, fork, clean.
 #
 # Any supported Python works (pyproject.toml's requires-python: 3.11, 3.12 or 3.13); the
 # default is the `python3` on your PATH. Pick another with `make PYTHON=python3.13 site`.
@@ -36,7 +36,7 @@ LESSON_NOTEBOOKS = $(shell $(PY) -m tools.notebooks list --no-extras)
 EXTRA_NOTEBOOKS  = $(shell $(PY) -m tools.notebooks list --extras)
 
 .PHONY: site build test check template nbval pythons deep-learning seed-runs records colab binder \
-        setup-page site-tests refresh seeds benchmark timing format lock fork clean python-ok
+        setup-page site-tests episode refresh seeds benchmark timing format lock fork clean python-ok
 
 # Stop at once, in one line, when PYTHON is missing or not a supported version.
 python-ok:
@@ -62,14 +62,19 @@ site: $(VENV)/.installed build
 build: $(VENV)/.installed
 	$(PY) -m tools.build
 
-test: check template nbval pythons deep-learning seed-runs records colab binder setup-page site-tests
+# Every guarantee. Two at a time (each runs two notebooks at a time): the installs of the
+# hosted emulations wait on the network while the notebook runs use the processor. -k: every
+# guarantee runs, and make fails at the end if any failed.
+GUARANTEES := colab setup-page pythons seed-runs binder site-tests nbval deep-learning template check records
+test: $(VENV)/.installed
+	$(MAKE) -k -j2 --output-sync=target $(GUARANTEES)
 
 check: $(VENV)/.installed
 	$(PY) -m ruff check --quiet .
 	$(PY) -m ruff format --check --quiet .
 	$(PY) -m tools.lesson_checks --fast
 	$(PYTEST) -n $(JOBS) tests/checks
-	$(PY) -m tools.build --incremental --quiet
+	$(PY) -m tools.build --incremental --quiet --output _build/check
 
 template: $(VENV)/.installed
 	$(PYTEST) -n $(JOBS) template/tests tests/template
@@ -104,6 +109,12 @@ setup-page: $(VENV)/.installed
 site-tests: $(VENV)/.installed
 	$(PY) -m tools.build
 	$(PYTEST) tests/site
+
+# Start a new episode: its page, its notebook and its place in _toc.yml, e.g.
+#   make episode NAME=10-data-versioning TITLE="Versioning data"
+episode: $(VENV)/.installed
+	@test -n "$(NAME)" -a -n "$(TITLE)" || { echo 'usage: make episode NAME=NN-slug TITLE="Title"'; exit 1; }
+	$(PY) -m tools.episode $(NAME) "$(TITLE)"
 
 # Re-execute every notebook (or NB=notebooks/NN-slug.ipynb) and store its outputs: what the
 # site shows and what nbval compares. Also rewrites the type-along notebooks.

@@ -31,15 +31,27 @@ from tools import build, notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_BUDGET = {"cold_s": 180.0, "incremental_s": 10.0}
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
-                                     ".hypothesis", ".ipynb_checkpoints")  # fmt: skip
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv",
+    "_build",
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ipynb_checkpoints",
+)
 PROSE_PAGE = Path("learners") / "setup.md"
 
 
 def _timed_build(root: Path, incremental: bool) -> float:
     start = time.perf_counter()
-    result = subprocess.run(build.command(incremental=incremental, root=root), cwd=root,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        build.command(incremental=incremental, root=root),
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(
@@ -55,8 +67,11 @@ def build_times() -> dict[str, float]:
         shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
         cold = _timed_build(copy, incremental=False)
         page = copy / PROSE_PAGE
-        page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence for the benchmark.\n",
-                        encoding="utf-8")  # fmt: skip
+        page.write_text(
+            page.read_text(encoding="utf-8")
+            + "\nOne more sentence for the benchmark.\n",
+            encoding="utf-8",
+        )
         incremental = _timed_build(copy, incremental=True)
     return {"cold_s": cold, "incremental_s": incremental}
 

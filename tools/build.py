@@ -25,8 +25,18 @@ def command(
     root: Path = ROOT,
     quiet: bool = False,
 ) -> list[str]:
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
-           "--warningiserror", "--nitpick", "--keep-going", "--builder", "html"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(root),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--builder",
+        "html",
+    ]
     if not incremental:
         # Re-read every page: Sphinx reports a page's warnings only when it reads the page, so
         # an incremental build can pass with warnings left in unchanged pages.

@@ -27,6 +27,7 @@ GOING_FURTHER = "going-further"  # optional material, outside the timed core
 PLUMBING = "plumbing"  # for the site: glue() calls and claim() checks
 PLUMBING_SHOWN = "plumbing-shown"  # the one plumbing cell the site shows, with an explanation
 GPU = "gpu"  # does more on a GPU; on a CPU it says there is none
+HELPER = "helper"  # a simulator or figure styling: collapsed, not counted
 # Set by the tools:
 SETUP = "lesson-setup"  # the set-up cell (first code cell)
 PRACTICE = "practice"  # a challenge or quick check, generated from the episode
@@ -40,9 +41,19 @@ TYPE_ALONG_NOTE = (
 #: them. Runs that must look like a learner's laptop drop them, and learner-facing cells must
 #: not set them (nor PYTHONDONTWRITEBYTECODE or Hypothesis' print_blob).
 CI_VARIABLES = (
-    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "CIRCLECI", "BUILDKITE",
-    "CIRRUS_CI", "CODEBUILD_BUILD_ID", "HEROKU_TEST_RUN_ID", "TEAMCITY_VERSION", "bamboo.buildKey",
-)  # fmt: skip
+    "CI",
+    "BUILD_NUMBER",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "TF_BUILD",
+    "CIRCLECI",
+    "BUILDKITE",
+    "CIRRUS_CI",
+    "CODEBUILD_BUILD_ID",
+    "HEROKU_TEST_RUN_ID",
+    "TEAMCITY_VERSION",
+    "bamboo.buildKey",
+)
 CI_ONLY_SETTINGS = (*CI_VARIABLES, "PYTHONDONTWRITEBYTECODE", "print_blob")
 
 # ------------------------------------------------------------------------------ budgets
@@ -58,7 +69,8 @@ SWEEP_SEEDS = range(20)
 #: switch them on as the episodes come to meet them.
 ENFORCED = {
     "check_timing": False,  # modelled minutes, stretches without practice, quick checks
-    "check_type_along": True,  # current type-along notebooks; named variables: see below
-    "strands": False,  # live-code comments name what later cells read
+    "check_strands": False,  # live-code comments name what later cells read
+    "check_practice": False,  # every challenge and quick check in the notebook too
     "check_seed_record": False,  # every claim at 20 of 20 seeds
+    "code_width": False,  # no code line on the site wider than its column (browser tests)
 }

@@ -19,7 +19,7 @@ Python at repo2docker's versions, then ``binder/`` applied as repo2docker applie
 repository's committed state. A Jupyter server started from it runs a notebook through its REST
 and kernel (WebSocket) API, as a browser would.
 
-tests/test_colab.py and tests/test_binder.py check the behaviour; `make benchmark` records the
+tests/hosted/test_colab.py and tests/hosted/test_binder.py check the behaviour; `make benchmark` records the
 Colab times that the site's execution statistics page shows.
 """
 
@@ -55,13 +55,15 @@ BINDER = EMULATIONS / "binder"
 # The notebooks the Colab emulation runs: all but those with an extra. Episode 09's PyTorch is
 # preinstalled on Colab as PyTorch's own CPU or CUDA build, which this emulation cannot install
 # (PyTorch's index is not reachable from CI; the package index's build brings several GB of
-# CUDA libraries). tests/test_colab.py checks episode 09's set-up cell there without PyTorch.
+# CUDA libraries). tests/hosted/test_colab.py checks episode 09's set-up cell there without PyTorch.
 NOTEBOOKS = notebooks.lesson_notebooks(ROOT, extras=False)
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: Where `--record` writes the Colab times: a table between two markers on this page.
 RECORD = ROOT / notebooks.STATS_PAGE
-MARKERS = ("<!-- colab-times: start (python -m tools.emulate colab --record writes this table) -->",
-           "<!-- colab-times: end -->")  # fmt: skip
+MARKERS = (
+    "<!-- colab-times: start (python -m tools.emulate colab --record writes this table) -->",
+    "<!-- colab-times: end -->",
+)
 COLAB_PYTHON = "3.13"
 KERNEL = "colab-emulation"
 
@@ -110,8 +112,21 @@ def _venv(path: Path, python: str, requirements: Path) -> Path:
         ],
         env=env,
     )
-    _run([pythons.uv(), "pip", "install", "--quiet", "--no-config", "--no-deps", "--python",
-          path / "bin" / "python", "-r", requirements], env=env)  # fmt: skip
+    _run(
+        [
+            pythons.uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--no-config",
+            "--no-deps",
+            "--python",
+            path / "bin" / "python",
+            "-r",
+            requirements,
+        ],
+        env=env,
+    )
     return path
 
 
@@ -177,8 +192,12 @@ def _colab_base() -> Path:
     except SystemExit as stop:
         raise RuntimeError(str(stop)) from None
     _venv(venv, python, COLAB / "requirements.txt")
-    shutil.copytree(COLAB / "google", _site_packages(venv) / "google", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        COLAB / "google",
+        _site_packages(venv) / "google",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (venv / "emulation.stamp").write_text(stamp)
     return venv
 
@@ -221,11 +240,23 @@ def colab_session(
     shutil.copytree(COLAB / "ipython", ipython)
     spec = jupyter / "kernels" / KERNEL
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(runtime / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (Colab emulation)", "language": "python",
-        "env": {"IPYTHONDIR": str(ipython), **kernel_env},
-    }, indent=1))  # fmt: skip
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(runtime / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "Python 3 (Colab emulation)",
+                "language": "python",
+                "env": {"IPYTHONDIR": str(ipython), **kernel_env},
+            },
+            indent=1,
+        )
+    )
     return ColabSession(folder, runtime, jupyter)
 
 
@@ -253,8 +284,14 @@ def run_setup_cell(session: ColabSession, notebook_name: str) -> SetupRun:
     ]
     specs = KernelSpecManager(kernel_dirs=[str(session.jupyter / "kernels")])
     manager = KernelManager(kernel_name=KERNEL, kernel_spec_manager=specs)
-    client = NotebookClient(nb, km=manager, timeout=900, allow_errors=True, record_timing=True,
-                            resources={"metadata": {"path": str(session.folder)}})  # fmt: skip
+    client = NotebookClient(
+        nb,
+        km=manager,
+        timeout=900,
+        allow_errors=True,
+        record_timing=True,
+        resources={"metadata": {"path": str(session.folder)}},
+    )
     try:
         client.execute()
     finally:  # a client given its kernel manager leaves the kernel running
@@ -276,9 +313,22 @@ def nbval_in_session(
     session: ColabSession, notebook_name: str, env: dict[str, str]
 ) -> subprocess.CompletedProcess:
     """nbval (stored outputs compared) on the notebook, in a new kernel of the session."""
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(session.folder),
-           "--nbval", "--nbval-kernel-name", KERNEL, "--nbval-sanitize-with", str(SANITIZE),
-           str(session.folder / notebook_name)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(session.folder),
+        "--nbval",
+        "--nbval-kernel-name",
+        KERNEL,
+        "--nbval-sanitize-with",
+        str(SANITIZE),
+        str(session.folder / notebook_name),
+    ]
     env = {**env, "JUPYTER_PATH": str(session.jupyter)}
     return subprocess.run(
         cmd,
@@ -329,10 +379,19 @@ def time_colab(notebooks: list[Path], cold_cache: bool = True) -> list[dict]:
             ):
                 restarts += 1
                 after = run_setup_cell(session, notebook.name)
-            rows.append({"notebook": notebook.name, "first_run_s": first.seconds, "restarts": restarts,
-                         "after_restart_s": after.seconds, "ok": after.error is None})  # fmt: skip
-            print(f"{notebook.name:<36} set-up {first.seconds:5.1f} s, restarts {restarts}, "
-                  f"then {after.seconds:4.1f} s{'' if after.error is None else '  FAILED: ' + after.error}")  # fmt: skip
+            rows.append(
+                {
+                    "notebook": notebook.name,
+                    "first_run_s": first.seconds,
+                    "restarts": restarts,
+                    "after_restart_s": after.seconds,
+                    "ok": after.error is None,
+                }
+            )
+            print(
+                f"{notebook.name:<36} set-up {first.seconds:5.1f} s, restarts {restarts}, "
+                f"then {after.seconds:4.1f} s{'' if after.error is None else '  FAILED: ' + after.error}"
+            )
     return rows
 
 
@@ -345,8 +404,10 @@ def colab_table(rows: list[dict]) -> str:
         "|:--|--:|--:|--:|:--|",
     ]
     for row in rows:
-        lines.append(f"| {row['notebook']} | {row['first_run_s']:.0f} | {int(row['restarts'])} | "
-                     f"{row['after_restart_s']:.1f} | {row['date']} |")  # fmt: skip
+        lines.append(
+            f"| {row['notebook']} | {row['first_run_s']:.0f} | {int(row['restarts'])} | "
+            f"{row['after_restart_s']:.1f} | {row['date']} |"
+        )
     return "\n".join(lines)
 
 
@@ -407,8 +468,10 @@ def build_binder(workdir: Path) -> BinderImage:
     # repo2docker's Python buildpack: `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r
     # binder/requirements.txt`, then postBuild from the repository's folder. (Here pip may use
     # its download cache: the same files, fetched faster.)
-    steps = [[venv / "bin" / "pip", "install", "-r", "binder/requirements.txt"],
-             ["bash", "binder/postBuild"]]  # fmt: skip
+    steps = [
+        [venv / "bin" / "pip", "install", "-r", "binder/requirements.txt"],
+        ["bash", "binder/postBuild"],
+    ]
     for step in steps:
         log.append(_run(step, cwd=repo, env=env).stdout)
     return BinderImage(repo, venv, "\n".join(log))
@@ -444,11 +507,19 @@ def jupyter_server(command: str, cwd: Path, env: dict[str, str], log: Path):
     root = (
         " --allow-root" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     )
-    line = (f"{command} --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
-            f"--IdentityProvider.token={token}{root}")  # fmt: skip
+    line = (
+        f"{command} --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
+        f"--IdentityProvider.token={token}{root}"
+    )
     with log.open("w") as sink:
-        server = subprocess.Popen(["bash", "-c", line], cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)  # fmt: skip
+        server = subprocess.Popen(
+            ["bash", "-c", line],
+            cwd=cwd,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -514,13 +585,30 @@ async def _run_through_server(base: str, token: str, path: str) -> list[str]:
     ]
     for index, source in enumerate(sources):
         msg_id = uuid.uuid4().hex
-        channel.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session["id"],
-                       "username": "learner", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell",
-            "content": {"code": source, "silent": False, "store_history": True,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-        }))  # fmt: skip
+        channel.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "session": session["id"],
+                        "username": "learner",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "content": {
+                        "code": source,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         # Done when the shell has replied and the kernel is idle again: the iopub "idle" status
         # comes after the cell's last output, while the reply (another channel) may come first.
         replied = idle = False

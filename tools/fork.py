@@ -62,8 +62,10 @@ def fork(url: str, branch: str) -> list[Path]:
     root = ROOT
     url = url.rstrip("/").removesuffix(".git")
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
-        raise SystemExit(f"{url!r}: give the repository's GitHub address, e.g. https://github.com/you/easy-wins "
-                         "(Binder and Colab links and the data download are built for GitHub).")  # fmt: skip
+        raise SystemExit(
+            f"{url!r}: give the repository's GitHub address, e.g. https://github.com/you/easy-wins "
+            "(Binder and Colab links and the data download are built for GitHub)."
+        )
     old_url, old_branch = set_repository(root / "_config.yml", url, branch)
     changed = [root / "_config.yml"]
     from tools import notebooks

@@ -214,15 +214,46 @@ def _pins(lines) -> dict[str, str]:
 #: The platforms uv.lock must cover with wheels (pyproject.toml's [tool.uv] environments), as
 #: marker values and a test of a wheel's platform tag.
 WHEEL_PLATFORMS = {
-    "Linux x86-64": ({"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix", "platform_system": "Linux"},
-                     lambda tag: "linux" in tag and "x86_64" in tag and "musl" not in tag),
-    "Linux ARM64": ({"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix", "platform_system": "Linux"},
-                    lambda tag: "linux" in tag and "aarch64" in tag and "musl" not in tag),
-    "macOS Apple silicon": ({"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix", "platform_system": "Darwin"},
-                            lambda tag: tag.startswith("macosx") and ("arm64" in tag or "universal2" in tag)),
-    "Windows x86-64": ({"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt", "platform_system": "Windows"},
-                       lambda tag: tag == "win_amd64"),
-}  # fmt: skip
+    "Linux x86-64": (
+        {
+            "sys_platform": "linux",
+            "platform_machine": "x86_64",
+            "os_name": "posix",
+            "platform_system": "Linux",
+        },
+        lambda tag: "linux" in tag and "x86_64" in tag and "musl" not in tag,
+    ),
+    "Linux ARM64": (
+        {
+            "sys_platform": "linux",
+            "platform_machine": "aarch64",
+            "os_name": "posix",
+            "platform_system": "Linux",
+        },
+        lambda tag: "linux" in tag and "aarch64" in tag and "musl" not in tag,
+    ),
+    "macOS Apple silicon": (
+        {
+            "sys_platform": "darwin",
+            "platform_machine": "arm64",
+            "os_name": "posix",
+            "platform_system": "Darwin",
+        },
+        lambda tag: (
+            tag.startswith("macosx")
+            and ("arm64" in tag or "universal2" in tag)
+        ),
+    ),
+    "Windows x86-64": (
+        {
+            "sys_platform": "win32",
+            "platform_machine": "AMD64",
+            "os_name": "nt",
+            "platform_system": "Windows",
+        },
+        lambda tag: tag == "win_amd64",
+    ),
+}
 
 
 def check_wheels(root: Path) -> list[str]:
@@ -262,16 +293,28 @@ def check_wheels(root: Path) -> list[str]:
         for python in pythons.supported(root):
             minor = int(python.split(".")[1])
             for label, (env, platform_ok) in WHEEL_PLATFORMS.items():
-                env = {**env, "python_version": python, "python_full_version": f"{python}.99",
-                       "implementation_name": "cpython", "platform_python_implementation": "CPython"}  # fmt: skip
+                env = {
+                    **env,
+                    "python_version": python,
+                    "python_full_version": f"{python}.99",
+                    "implementation_name": "cpython",
+                    "platform_python_implementation": "CPython",
+                }
                 if marker and not Marker(marker.strip()).evaluate(env):
                     continue
                 if not any(
                     (t.platform == "any" or platform_ok(t.platform))
-                    and (t.interpreter.startswith("py3") or t.interpreter == f"cp3{minor}"
-                         or (t.abi == "abi3" and t.interpreter.startswith("cp3") and int(t.interpreter[3:]) <= minor))
+                    and (
+                        t.interpreter.startswith("py3")
+                        or t.interpreter == f"cp3{minor}"
+                        or (
+                            t.abi == "abi3"
+                            and t.interpreter.startswith("cp3")
+                            and int(t.interpreter[3:]) <= minor
+                        )
+                    )
                     for t in wheels
-                ):  # fmt: skip
+                ):
                     problems.append(
                         f"uv.lock: {name}=={version} has no wheel for Python {python} on {label}"
                     )
@@ -326,7 +369,7 @@ def check_environment_files(root: Path) -> list[str]:
 
 def check_data(root: Path) -> list[str]:
     """data/SHA256SUMS matches the files and the checksums the loader verifies."""
-    sys.path.insert(0, str(root / "src"))
+
     from lessonkit.data import CHECKSUMS
 
     problems = []
@@ -352,51 +395,123 @@ def check_data(root: Path) -> list[str]:
     return problems
 
 
-def _installed_closure(names) -> tuple[dict[str, str], list[str]]:
-    """Every distribution that installing ``names`` pulls in (by the installed packages'
-    metadata, with markers evaluated for this machine), with its installed version."""
-    from importlib import metadata
+#: Where the template's lock must install: (platform, marker values). Python 3.11 to 3.13 each.
+TEMPLATE_PLATFORMS = {
+    "Linux x86-64": {
+        "sys_platform": "linux",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+        "platform_system": "Linux",
+    },
+    "Linux ARM64": {
+        "sys_platform": "linux",
+        "platform_machine": "aarch64",
+        "os_name": "posix",
+        "platform_system": "Linux",
+    },
+    "macOS Apple silicon": {
+        "sys_platform": "darwin",
+        "platform_machine": "arm64",
+        "os_name": "posix",
+        "platform_system": "Darwin",
+    },
+    "macOS Intel": {
+        "sys_platform": "darwin",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+        "platform_system": "Darwin",
+    },
+    "Windows x86-64": {
+        "sys_platform": "win32",
+        "platform_machine": "AMD64",
+        "os_name": "nt",
+        "platform_system": "Windows",
+    },
+}
+TEMPLATE_PYTHONS = ("3.11", "3.12", "3.13")
+TEMPLATE_SOURCE_LINES = 2000  # the issue's "read it in one sitting": template/src/ stays below this
+# ... at a normal width: the template's ruff line length is at most this.
+TEMPLATE_LINE_LENGTH = 100
 
-    from packaging.requirements import Requirement
+
+def _lock_entries(text: str) -> list[tuple[str, str, str, str]]:
+    """(name, version, marker, body) of each requirement in a uv-compiled lock file."""
     from packaging.utils import canonicalize_name
 
-    found, missing, todo = {}, [], [canonicalize_name(n) for n in names]
-    while todo:
-        name = todo.pop()
-        if name in found or name in missing:
-            continue
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            missing.append(name)
-            continue
-        found[name] = dist.version
-        for line in dist.requires or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate(
-                {"extra": ""}
-            ):
-                todo.append(canonicalize_name(requirement.name))
-    return found, missing
+    entries = []
+    for block in re.split(r"\n(?=[A-Za-z0-9])", "\n" + text):
+        match = re.match(
+            r"([A-Za-z0-9_.\-]+)==([^\s;\\]+)\s*(?:;\s*([^\\\n]*))?",
+            block.strip(),
+        )
+        if match:
+            name, version, marker = match.groups()
+            entries.append(
+                (
+                    canonicalize_name(name),
+                    version,
+                    (marker or "").strip(),
+                    block,
+                )
+            )
+    return entries
 
 
 def check_template(root: Path) -> list[str]:
-    """template/ stands alone, and its environment is a consistent subset of the lesson's.
+    """template/ stands alone, its lock is a real one at the lesson's versions, and its data hold.
 
-    - no Python file in template/ imports lessonkit (learners copy the folder on its own);
-    - template/requirements.txt pins agree with template/requirements.lock, every lock pin
-      agrees with the lesson's locked versions (so the lesson's environment runs the
-      template), and the lock holds exactly what installing requirements.txt installs;
-    - template/data/SHA256SUMS matches its files, and a penguins.csv there is the lesson's.
+    - no Python file in template/ imports lessonkit (learners copy the folder on its own), and
+      template/src/ stays under TEMPLATE_SOURCE_LINES lines at a normal width: the template's
+      ruff line length is at most TEMPLATE_LINE_LENGTH, and no line of template/src/ is longer;
+    - template/requirements.lock is a universal lock with hashes: every pin has its hashes and
+      is at a version of the lesson's lock; on every platform and Python the template supports,
+      it pins each package of requirements.txt once, at requirements.txt's version (and pytest's
+      colorama on Windows);
+    - template/data/raw/SHA256SUMS matches its files, a penguins.csv there is the lesson's, and
+      each processed file matches its provenance record: its checksum, its raw file's, and that
+      of the prepare.py that made it.
     """
     import ast
+    import tomllib
+
+    from packaging.markers import Marker
+
+    from tools import lock
 
     template = root / "template"
     if not template.is_dir():
         return ["template/ is missing"]
-    problems = []
+    problems, lines = [], 0
+    project = template / "pyproject.toml"
+    ruff = (
+        tomllib.loads(project.read_text(encoding="utf-8"))
+        .get("tool", {})
+        .get("ruff", {})
+        if project.is_file()
+        else {}
+    )
+    width = ruff.get("line-length", 88)  # ruff's default
+    if width > TEMPLATE_LINE_LENGTH:
+        problems.append(
+            f"template/pyproject.toml sets ruff's line-length to {width}: at most {TEMPLATE_LINE_LENGTH}, "
+            "so that the line budget counts lines of a normal width"
+        )
     for path in sorted(template.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        text = path.read_text(encoding="utf-8")
+        if (template / "src") in path.parents:
+            lines += len(text.splitlines())
+            long = [
+                number
+                for number, line in enumerate(text.splitlines(), start=1)
+                if len(line) > min(width, TEMPLATE_LINE_LENGTH)
+            ]
+            if long:
+                problems.append(
+                    f"{path.relative_to(root)}: line {long[0]} is longer than "
+                    f"{min(width, TEMPLATE_LINE_LENGTH)} characters ({len(long)} such line(s)): "
+                    "wrap it (`python -m ruff format` in template/, then wrap long strings by hand)"
+                )
+        for node in ast.walk(ast.parse(text)):
             names = (
                 [a.name for a in node.names]
                 if isinstance(node, ast.Import)
@@ -410,71 +525,99 @@ def check_template(root: Path) -> list[str]:
                 problems.append(
                     f"{path.relative_to(root)} imports lessonkit: the template must stand alone"
                 )
-
-    def pins(path: Path) -> dict[str, str]:
-        return (
-            _pins(path.read_text(encoding="utf-8").splitlines())
-            if path.is_file()
-            else {}
+    if lines >= TEMPLATE_SOURCE_LINES:
+        problems.append(
+            f"template/src/ has {lines} lines of Python: keep it under {TEMPLATE_SOURCE_LINES}, to read in one sitting"
         )
 
-    from tools import lock
-
-    exported = lock.pins(
+    lesson = lock.pins(
         (root / "requirements-authors.txt").read_text(encoding="utf-8")
     )
-    lesson_lock = {name: "/".join(sorted(v)) for name, v in exported.items()}
-    wanted, locked = (
-        pins(template / "requirements.txt"),
-        pins(template / "requirements.lock"),
+    wanted = (
+        _pins(
+            (template / "requirements.txt")
+            .read_text(encoding="utf-8")
+            .splitlines()
+        )
+        if (template / "requirements.txt").is_file()
+        else {}
     )
-    if not wanted or not locked:
+    text = (
+        (template / "requirements.lock").read_text(encoding="utf-8")
+        if (template / "requirements.lock").is_file()
+        else ""
+    )
+    entries = _lock_entries(text)
+    if not wanted or not entries:
         problems.append(
             "template/requirements.txt and template/requirements.lock must both pin packages"
         )
-    for name, version in sorted(wanted.items()):
-        if locked.get(name) != version:
+    if entries and not all(
+        option in text.split("\n\n")[0]
+        for option in ("--universal", "--generate-hashes")
+    ):
+        problems.append(
+            "template/requirements.lock was not compiled with `uv pip compile --universal --generate-hashes` "
+            "(its header says how it was made): regenerate it as template/README.md says"
+        )
+    for name, version, _, body in entries:
+        if "--hash=sha256:" not in body:
             problems.append(
-                f"template: {name} is {version} in requirements.txt but {locked.get(name)} in requirements.lock"
+                f"template/requirements.lock pins {name}=={version} without hashes"
             )
-    for name, version in sorted(locked.items()):
-        if lesson_lock.get(name) != version:
+        if version not in lesson.get(name, set()):
+            found = "/".join(sorted(lesson.get(name, set()))) or "nothing"
             problems.append(
-                f"template/requirements.lock pins {name}=={version}, the lesson's lock "
-                f"{lesson_lock.get(name)}: the template must use the lesson's versions"
+                f"template/requirements.lock pins {name}=={version}, the lesson's lock {found}: the template must use the lesson's versions"
             )
-    needed, not_installed = _installed_closure(wanted)
-    needed = {
-        name.replace(".", "-"): version for name, version in needed.items()
-    }
-    for name in not_installed:
-        problems.append(
-            f"template: cannot check the lock file, {name} is not installed here"
-        )
-    for name in sorted(set(needed) - set(locked)):
-        problems.append(
-            f"template/requirements.lock lacks {name}, which template/requirements.txt needs"
-        )
-    for name in sorted(set(locked) - set(needed)):
-        problems.append(
-            f"template/requirements.lock pins {name}, which template/requirements.txt does not need"
-        )
+    for platform, values in TEMPLATE_PLATFORMS.items():
+        for python in TEMPLATE_PYTHONS:
+            where = f"{platform}, Python {python}"
+            env = {
+                **values,
+                "python_version": python,
+                "python_full_version": f"{python}.0",
+                "implementation_name": "cpython",
+                "platform_python_implementation": "CPython",
+                "extra": "",
+            }
+            active = {}
+            for name, version, marker, _ in entries:
+                if not marker or Marker(marker).evaluate(env):
+                    active.setdefault(name, []).append(version)
+            for name, version in sorted(wanted.items()):
+                if active.get(name) != [version]:
+                    found = "/".join(active.get(name, [])) or "nothing"
+                    problems.append(
+                        f"template: {name} is {version} in requirements.txt but {found} in requirements.lock ({where})"
+                    )
+            if (
+                "pytest" in wanted
+                and values["sys_platform"] == "win32"
+                and "colorama" not in active
+            ):
+                problems.append(
+                    f"template/requirements.lock lacks colorama, which pytest needs on Windows ({where})"
+                )
 
-    manifest = template / "data" / "SHA256SUMS"
+    data = template / "data"
     recorded = {}
+    manifest = data / "raw" / "SHA256SUMS"
     if manifest.is_file():
         for line in manifest.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 digest, name = line.split(maxsplit=1)
                 recorded[name.lstrip("*")] = digest
+    else:
+        problems.append("template/data/raw/SHA256SUMS is missing")
     for name, digest in sorted(recorded.items()):
-        path = template / "data" / name
+        path = data / "raw" / name
         if (
             not path.is_file()
             or hashlib.sha256(path.read_bytes()).hexdigest() != digest
         ):
             problems.append(
-                f"template/data/{name} is missing or does not match template/data/SHA256SUMS"
+                f"template/data/raw/{name} is missing or does not match template/data/raw/SHA256SUMS"
             )
     lesson_digest = hashlib.sha256(
         (root / "data" / "penguins.csv").read_bytes()
@@ -484,8 +627,42 @@ def check_template(root: Path) -> list[str]:
         and recorded["penguins.csv"] != lesson_digest
     ):
         problems.append(
-            "template/data/penguins.csv differs from the lesson's data/penguins.csv"
+            "template/data/raw/penguins.csv differs from the lesson's data/penguins.csv"
         )
+    provenance = data / "processed" / "provenance.json"
+    prepare = template / "src" / "mlproject" / "prepare.py"
+    prepare_digest = (
+        hashlib.sha256(
+            prepare.read_bytes().replace(b"\r\n", b"\n")
+        ).hexdigest()
+        if prepare.is_file()
+        else None
+    )
+    for name, made in (
+        json.loads(provenance.read_text(encoding="utf-8"))
+        if provenance.is_file()
+        else {}
+    ).items():
+        path, source = data / "processed" / name, template / made["made_from"]
+        if (
+            not path.is_file()
+            or hashlib.sha256(path.read_bytes()).hexdigest() != made["sha256"]
+        ):
+            problems.append(
+                f"template/data/processed/{name} is missing or does not match its provenance.json"
+            )
+        if (
+            not source.is_file()
+            or hashlib.sha256(source.read_bytes()).hexdigest()
+            != made["made_from_sha256"]
+        ):
+            problems.append(
+                f"template/data/processed/{name} was not made from template/{made['made_from']} as it is: run prepare"
+            )
+        if made["made_by_sha256"] != prepare_digest:
+            problems.append(
+                f"template/data/processed/{name} was made by another prepare.py than template's: run prepare"
+            )
     return problems
 
 
@@ -557,6 +734,7 @@ def check_cell_tags(root: Path) -> list[str]:
     - plumbing cells carry the metadata of ``tools/notebooks.py tidy`` (collapsed in JupyterLab
       and Colab, removed from the site);
     - exactly one ``plumbing-shown`` cell in the lesson, after a markdown cell that explains it;
+    - no plumbing cell checks a claim with a bare ``assert`` (``lessonkit.claim`` instead);
     - no learner-facing cell (anything but plumbing and the set-up cell) sets a setting that
       only the lesson's CI needs (``CI_ONLY``);
     - a ``gpu`` cell asks ``torch.cuda.is_available()`` and is tagged ``nbval-ignore-output``:
@@ -609,6 +787,11 @@ def check_cell_tags(root: Path) -> list[str]:
             if _calls_glue(source) and not plumbing:
                 problems.append(
                     f"{where} calls glue(): move the call into a cell tagged plumbing (or the one plumbing-shown cell)"
+                )
+            if plumbing and re.search(r"^\s*assert\b", source, re.MULTILINE):
+                problems.append(
+                    f"{where} checks a claim with a bare assert, which stops a learner at another seed: "
+                    "use lessonkit.claim(test, 'the claim in words', **numbers)"
                 )
             if nbtools.PLUMBING_SHOWN in tags:
                 shown.append(where)
@@ -907,6 +1090,166 @@ def check_built_site(root: Path, html: Path) -> list[str]:
     return problems
 
 
+def _assigned(tree) -> set[str]:
+    """Names a cell binds at its top level (assignments, loops, imports, defs, with-as)."""
+    import ast
+
+    names = set()
+    for node in tree.body:
+        for sub in (
+            ast.walk(node)
+            if not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            )
+            else [node]
+        ):
+            if isinstance(
+                sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ):
+                names.add(sub.name)
+            elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                names |= {
+                    (alias.asname or alias.name).split(".")[0]
+                    for alias in sub.names
+                }
+    return names
+
+
+def _read(tree) -> set[str]:
+    """Names a cell reads that it does not bind itself (in functions too: globals)."""
+    import ast
+
+    loads = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    bound = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    bound |= {
+        arg.arg
+        for node in ast.walk(tree)
+        if isinstance(node, ast.arguments)
+        for arg in (
+            *node.posonlyargs,
+            *node.args,
+            *node.kwonlyargs,
+            node.vararg,
+            node.kwarg,
+        )
+        if arg
+    }
+    return loads - bound
+
+
+def _parse(source: str):
+    import ast
+
+    lines = [
+        line
+        for line in source.split("\n")
+        if not line.lstrip().startswith(("%", "!"))
+    ]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+NAMED = re.compile(r"(?:→|->)\s*(?P<names>.+)$")
+
+
+def named_in_comment(first_line: str) -> set[str]:
+    """The names a live-code cell's comment promises: ``# Fit it → model, scores``."""
+    match = NAMED.search(first_line)
+    if not match:
+        return set()
+    return {
+        name.strip(" `.;")
+        for name in match.group("names").split(",")
+        if name.strip(" `.;")
+    }
+
+
+def check_strands(root: Path) -> list[str]:
+    """Type-along notebooks never strand a learner: every name that a live-code cell assigns
+    and a later cell of the type-along notebook reads (a pre-filled cell, a helper, optional
+    code) is named in the live cell's comment (``# ... → cv, fold_scores``), so that a learner
+    who types the code their own way uses those names; and live-code comments are unique in
+    their notebook (``%catch_up`` finds its cell by its comment)."""
+    problems = []
+    for path in nbtools.lesson_notebooks(root):
+        rel = f"notebooks/{path.name}"
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        binder: dict[
+            str, int
+        ] = {}  # name -> index of the last cell that bound it
+        comments: dict[str, int] = {}
+        missing: dict[
+            int, dict[str, list[int]]
+        ] = {}  # live cell -> name -> cells that read it
+        for index, cell in enumerate(nb["cells"]):
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if cell["cell_type"] != "code" or tags & {
+                nbtools.PLUMBING,
+                nbtools.SETUP_TAG,
+            }:
+                continue
+            source = "".join(cell.get("source", ""))
+            tree = _parse(source)
+            if tree is None:
+                continue
+            if nbtools.LIVE_CODE not in tags:
+                for name in sorted(_read(tree)):
+                    at = binder.get(name)
+                    if at is None:
+                        continue
+                    first = "".join(nb["cells"][at].get("source", "")).split(
+                        "\n", 1
+                    )[0]
+                    if name not in named_in_comment(first):
+                        missing.setdefault(at, {}).setdefault(name, []).append(
+                            index
+                        )
+            else:
+                first = source.split("\n", 1)[0].strip()
+                if first in comments:
+                    problems.append(
+                        f"{rel}: live-code cells {comments[first]} and {index} have the same comment: "
+                        "make each unique (%catch_up finds a cell by it)"
+                    )
+                comments[first] = index
+            for name in _assigned(tree):
+                if nbtools.LIVE_CODE in tags:
+                    binder[name] = index
+                else:
+                    binder.pop(name, None)
+        for at, names in sorted(missing.items()):
+            readers = sorted(
+                {cell for cells in names.values() for cell in cells}
+            )
+            problems.append(
+                f"{rel}: the comment of live-code cell {at} does not name {', '.join(sorted(names))}, "
+                f"which cell{'s' if len(readers) > 1 else ''} {', '.join(map(str, readers))} read: end it "
+                f"with '→ {', '.join(sorted(names))}'"
+            )
+    return problems
+
+
+def check_practice(root: Path) -> list[str]:
+    """Every challenge and quick check of an episode also appears in its notebook, where it
+    practises, as a practice cell current with the page, in the page's order
+    (tools/practice.py)."""
+    from tools import practice
+
+    return practice.problems(root)
+
+
 def check_seed_record(root: Path) -> list[str]:
     """The seed sweep's record (`make seeds`) covers every notebook at its current code, and
     every claim held at every seed of the sweep (tools/seeds.py)."""
@@ -917,9 +1260,21 @@ def check_seed_record(root: Path) -> list[str]:
 
 #: Checks of the sources: `make check` runs them on every edit.
 FAST_CHECKS = (
-    check_episodes, check_toc, check_alt_text, check_notebooks, check_environment_files, check_wheels,
-    check_data, check_template, check_timing, check_cell_tags, check_type_along, check_variants,
-)  # fmt: skip
+    check_episodes,
+    check_toc,
+    check_alt_text,
+    check_notebooks,
+    check_environment_files,
+    check_wheels,
+    check_data,
+    check_template,
+    check_timing,
+    check_cell_tags,
+    check_type_along,
+    check_strands,
+    check_practice,
+    check_variants,
+)
 #: Checks of recorded measurements (the seed sweep, the benchmarks): `make records` runs them,
 #: in `make test`; editing a notebook makes them fail until `make seeds` / `make benchmark`.
 RECORDED_CHECKS = (check_seed_record, check_notebook_times, check_colab_times)

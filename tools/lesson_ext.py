@@ -70,6 +70,61 @@ class GoingFurther(Admonition):
         return super().run()
 
 
+class QuickCheck(SphinxDirective):
+    """``:::{quick-check} Question?`` with ``:label:`` and a YAML list of options, each with
+    ``option``, ``why`` and (one of them) ``correct: true`` (lesson_meta.quick_check_options
+    checks the body). Renders the question and the lettered options; the answer, with why
+    each wrong option is wrong, is in a closed dropdown."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {"label": directives.unchanged_required}
+
+    def run(self):
+        from docutils.statemachine import StringList
+
+        try:
+            options = lesson_meta.quick_check_options("\n".join(self.content))
+        except lesson_meta.QuickCheckError as exc:
+            raise self.error(f"quick-check: {exc}") from None
+        letters = "ABCD"
+        right = next(
+            i for i, option in enumerate(options) if option["correct"]
+        )
+        lines = [self.arguments[0], ""]
+        lines += [
+            f"- **{letters[i]}.** {option['option']}"
+            for i, option in enumerate(options)
+        ]
+        lines += [
+            "",
+            ":::{admonition} Answer",
+            ":class: dropdown quick-check-answer",
+            "",
+            f"**{letters[right]}.** {options[right]['why']}",
+            "",
+        ]
+        lines += [
+            f"- **{letters[i]}.** {option['why']}"
+            for i, option in enumerate(options)
+            if i != right
+        ]
+        lines += [":::"]
+        box = nodes.admonition("", classes=["quick-check"])
+        box += nodes.title("", "Quick check (2 min)")
+        self.state.nested_parse(
+            StringList(lines, source=self.get_source_info()[0]),
+            self.content_offset,
+            box,
+        )
+        if self.options.get("label"):
+            box["ids"].append(nodes.make_id(self.options["label"]))
+            self.state.document.note_explicit_target(box)
+        self.set_source_info(box)
+        return [box]
+
+
 class LessonFigure(SphinxDirective):
     """A figure whose image is a figure glued in another document (a notebook)."""
 
@@ -158,8 +213,8 @@ def _episodes(app: Sphinx) -> list[lesson_meta.Episode]:
 def _live_code(
     app: Sphinx, episodes: list[lesson_meta.Episode]
 ) -> dict[str, list[str]]:
-    """Per episode, the first lines of its notebook's live-code cells (timing.py decides which
-    cells are live-coded, as for the timing check)."""
+    """Per episode, the full source of its notebook's live-code cells (timing.py decides which
+    cells are live-coded, as for the timing model)."""
     import json
 
     from tools import timing
@@ -171,9 +226,23 @@ def _live_code(
             app.env.note_dependency(str(path))
             nb = json.loads(path.read_text(encoding="utf-8"))
             steps[episode.slug] = [
-                timing.first_line(cell) for cell in timing.live_code_cells(nb)
+                timing._source(cell).rstrip("\n")
+                for cell in timing.live_code_cells(nb)
             ]
     return steps
+
+
+def _clocks(
+    app: Sphinx, episodes: list[lesson_meta.Episode]
+) -> dict[str, list[str]]:
+    """Per episode, its modelled clock, stretch by stretch (tools/timing.py)."""
+    from tools import timing
+
+    root = Path(app.srcdir)
+    return {
+        episode.slug: timing.stretch_lines(timing.episode_time(root, episode))
+        for episode in episodes
+    }
 
 
 def _episode_page(app: Sphinx, docname: str, text: str) -> str:
@@ -205,9 +274,15 @@ def _episode_page(app: Sphinx, docname: str, text: str) -> str:
         )
     # Keep the front matter (Sphinx reads it as page metadata); put our furniture around the body.
     front = text[: len(text) - len(episode.body)]
+    from tools import timing
+
+    clock = timing.stretch_lines(
+        timing.episode_time(Path(app.srcdir), episode)
+    )
     return (
         front
         + lesson_meta.render_overview(episode, links)
+        + lesson_meta.render_clock(clock)
         + lesson_meta.render_challenge_minutes(episode.body)
         + lesson_meta.render_keypoints(episode)
     )
@@ -228,7 +303,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
             (
                 "instructor-notes",
                 lambda episodes, _body: lesson_meta.render_instructor_notes(
-                    episodes, _live_code(app, episodes)
+                    episodes, _live_code(app, episodes), _clocks(app, episodes)
                 ),
             ),
             ("lesson-variants", lesson_meta.render_variants),
@@ -248,12 +323,35 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 # ------------------------------------------------------------------ fixes to the HTML theme
-# Found by the browser tests (tests/test_browser.py); each is a small, local repair.
+# Found by the browser tests (tests/site/test_browser.py); each is a small, local repair.
 
 
 def _is_thebe(asset) -> bool:
     body = getattr(asset, "attributes", {}).get("body", "") or ""
     return "thebe" in str(asset) or "THEBE_JS_URL" in body
+
+
+EXERCISE_TITLE = re.compile(
+    r'(<div class="exercise[^"]*admonition" id="(?P<label>[^"]+)">\s*<p class="admonition-title">)Exercise \((?P<title>.*?)\)</p>'
+)
+
+
+def _number_challenges(body: str) -> str:
+    """Title each challenge of a page "Challenge N: title", and its solution's link too."""
+    numbers = {}
+
+    def number(match: re.Match) -> str:
+        numbers[match.group("label")] = n = len(numbers) + 1
+        return f"{match.group(1)}Challenge {n}: {match.group('title')}</p>"
+
+    body = EXERCISE_TITLE.sub(number, body)
+    for label, n in numbers.items():
+        body = re.sub(
+            rf'(<a class="reference internal" href="#{re.escape(label)}">) Exercise \((.*?)\)</a>',
+            rf"\1 Challenge {n}: \2</a>",
+            body,
+        )
+    return body
 
 
 def _page_fixes(
@@ -285,6 +383,10 @@ def _page_fixes(
                 '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox" aria-label="to do">',
             )
         )
+    # Challenges are numbered per episode ("Challenge 2: ..."), not across the site
+    # (sphinx-exercise's numbering; the episodes' exercises are :nonumber:).
+    if "body" in context and pagename.startswith("episodes/"):
+        context["body"] = _number_challenges(context["body"])
     # The sidebar's expand/collapse toggles are <summary> elements with only an icon: give
     # them a name that screen readers can announce (axe rule "summary-name").
     toctree = context.get("generate_toctree_html")
@@ -308,6 +410,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("instructor-note", InstructorNote)
     app.add_directive("going-further", GoingFurther)
     app.add_directive("lesson-figure", LessonFigure)
+    app.add_directive("quick-check", QuickCheck)
     app.add_post_transform(LessonFigureAlt)
     app.connect("source-read", on_source_read)
     app.connect(

@@ -312,44 +312,62 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+#: The home page's schedule puts a break after this many minutes of teaching and challenges.
+BREAK_AFTER, BREAK_MINUTES = 90, 15
+
+
 def schedule_rows(
-    episodes: list[Episode], setup_minutes: int = 0
+    episodes: list[Episode],
 ) -> list[tuple[str, Episode | None, int]]:
-    """``(start time, episode, minutes)`` rows; the last row (episode None) is the finish."""
-    rows, elapsed = [], setup_minutes
-    for episode in episodes:
+    """``(start time, episode, minutes)`` rows of the core at one go, with a break (episode
+    None, BREAK_MINUTES) at the first episode boundary after every BREAK_AFTER minutes; the
+    last row (episode None) is the finish, with the total."""
+    rows, elapsed, since_break = [], 0, 0
+    for index, episode in enumerate(episodes):
+        if since_break >= BREAK_AFTER and index:
+            rows.append((clock(elapsed), None, BREAK_MINUTES))
+            elapsed += BREAK_MINUTES
+            since_break = 0
         rows.append((clock(elapsed), episode, episode.minutes))
         elapsed += episode.minutes
+        since_break += episode.minutes
     rows.append((clock(elapsed), None, elapsed))
     return rows
 
 
 def render_schedule(episodes: list[Episode]) -> str:
-    """A MyST table: running clock, episode link, minutes, and the questions it answers. The
-    clock and the total cover the core; optional episodes follow the finish, untimed."""
+    """A MyST table: running clock, episode link, minutes, and the first question it answers;
+    breaks where a room needs them. The clock and the total cover the core at one go; optional
+    episodes follow the finish, untimed. (The instructor guide's plans fit slots of a given
+    length, with a welcome, breaks and feedback.)"""
     core = [e for e in episodes if not e.optional]
     lines = [
-        "| Start | Episode | Teaching + exercises | Questions it answers |",
+        "| Start | Episode | Teaching + exercises | The question it starts from |",
         "|:--|:--|:--|:--|",
     ]
-    rows = schedule_rows(core) + [
-        ("Optional", e, e.minutes) for e in episodes if e.optional
-    ]
-    for start, episode, minutes in rows:
-        if episode is None:
+    rows = schedule_rows(core)
+    for number, (start, episode, minutes) in enumerate(rows):
+        if episode is None and number < len(rows) - 1:
+            lines.append(f"| {start} | *Break* | {minutes} min | |")
+        elif episode is None:
             teaching = sum(int(e.meta["teaching"]) for e in core)
+            breaks = minutes - sum(e.minutes for e in core)
             lines.append(
-                f"| {start} | **Finish** | **{minutes} min in total** "
-                f"({teaching} teaching + {minutes - teaching} exercises) | |"
+                f"| {start} | **Finish** | **{minutes} min in total** ({teaching} teaching + "
+                f"{minutes - teaching - breaks} exercises + {breaks} breaks) | |"
             )
-            continue
-        questions = "<br>".join(episode.meta["questions"])
-        lines.append(
-            f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
-            f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {minutes} min "
-            f"| {questions} |"
-        )
+        else:
+            lines.append(_schedule_line(start, episode))
+    lines += [_schedule_line("Optional", e) for e in episodes if e.optional]
     return "\n".join(lines) + "\n"
+
+
+def _schedule_line(start: str, episode: Episode) -> str:
+    return (
+        f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>` "
+        f"| {episode.meta['teaching']} + {episode.meta['exercises']} = {episode.minutes} min "
+        f"| {episode.meta['questions'][0]} |"
+    )
 
 
 def instructor_notes(body: str) -> list[str]:
@@ -359,12 +377,33 @@ def instructor_notes(body: str) -> list[str]:
     ]
 
 
+def render_clock(lines: list[str]) -> str:
+    """MyST for an instructor note holding an episode's modelled clock, stretch by stretch
+    (tools/timing.py ``stretch_lines``)."""
+    return "\n".join(
+        [
+            ":::{instructor-note} The clock of this episode (timing model)",
+            "Modelled teaching minutes between practice points (prose, code typed and shown, "
+            "sections; `python -m tools.timing`):",
+            "",
+            "```text",
+            *lines,
+            "```",
+            ":::",
+            "",
+        ]
+    )
+
+
 def render_instructor_notes(
-    episodes: list[Episode], live_code: dict[str, list[str]] | None = None
+    episodes: list[Episode],
+    live_code: dict[str, list[str]] | None = None,
+    clocks: dict[str, list[str]] | None = None,
 ) -> str:
-    """MyST for the instructor-notes page: per episode, its timing, its notes and (from
-    ``live_code``, slug -> the first comment lines of the notebook's live-code cells) what to
-    live-code."""
+    """MyST for the instructor-notes page: per episode, its timing and modelled clock, its
+    notes, and (from ``live_code``, slug -> the full source of each live-code cell of its
+    notebook, in order) the code to live-code, ready to paste into a shared document for
+    learners who fall behind."""
     out = []
     for episode in episodes:
         out += [
@@ -374,11 +413,20 @@ def render_instructor_notes(
             f"({episode.minutes} min). Episode page: {{doc}}`/episodes/{episode.slug}`.",
             "",
         ]
+        if clocks and clocks.get(episode.slug):
+            out += [
+                "The clock, modelled (teaching minutes between practice points):",
+                "",
+                "```text",
+                *clocks[episode.slug],
+                "```",
+                "",
+            ]
         notes = instructor_notes(episode.body)
         for note in notes:
             out += [
                 ":::{admonition} Note",
-                ":class: instructor-note",
+                ":class: instructor-note always-shown",
                 "",
                 note,
                 ":::",
@@ -387,15 +435,20 @@ def render_instructor_notes(
         if not notes:
             out += ["No instructor notes yet.", ""]
         if live_code is not None:
-            steps = live_code.get(episode.slug, [])
-            if steps:
-                out += [f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb` (tag `live-code`; "
-                        "learners type them into the type-along notebook):", ""]  # fmt: skip
+            cells = live_code.get(episode.slug, [])
+            if cells:
                 out += [
-                    f"{i}. {_comment_text(step)}"
-                    for i, step in enumerate(steps, start=1)
+                    f"**Live-coded cells** of `notebooks/{episode.slug}.ipynb`, in order (tag `live-code`; "
+                    "learners type them into the type-along notebook; paste them into the workshop's shared "
+                    "document for learners who fall behind, who can also type `%catch_up` in the cell):",
+                    "",
                 ]
-                out.append("")
+                for source in cells:
+                    longest = max(
+                        (len(r) for r in re.findall(r"`+", source)), default=0
+                    )
+                    fence = "`" * max(3, longest + 1)
+                    out += [f"{fence}python", *source.splitlines(), fence, ""]
             else:
                 out += [
                     "No cells of the notebook are tagged `live-code` yet.",
@@ -416,19 +469,25 @@ def _comment_text(line: str) -> str:
 
 # --------------------------------------------------------------------------- delivery variants
 VARIANT_ITEM = re.compile(
-    r"^(?:(?P<episode>\d\d) (?P<part>full|teaching)|break (?P<minutes>\d+)(?: (?P<label>.+))?|(?P<day>next day))$"
+    r"^(?:(?P<episode>\d\d)(?: full)?|(?P<kind>welcome|break|feedback) (?P<minutes>\d+)(?: (?P<label>.+))?"
+    r"|(?P<day>next day))$"
 )
+#: Each day of a plan leaves at least this share of its slot free: setup problems, questions,
+#: a challenge that runs long (the Carpentries' experience: a plan with no slack overruns).
+SLACK = 0.10
 
 
 def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
-    """Read delivery variants (YAML) and check them against the episodes' timings.
+    """Read delivery plans (YAML) and check them against the episodes' timings.
 
-    Each variant has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
-    items ``"NN full"`` (teaching and exercises), ``"NN teaching"`` (teaching only; the
-    challenges become homework), ``"break N [label]"`` or ``"next day"`` (the clock starts
-    again; each day must fit the budget). ``covers: all`` asks that every episode that is not
-    optional is in the plan. Raises FrontMatterError when an item is malformed, names an unknown episode, a day
-    does not fit the budget, or an episode that should be covered is not.
+    Each plan has a ``title``, a ``budget`` in minutes (per day) and a ``plan``: a list of
+    items ``"NN"`` (the episode, teaching with its quick checks and every challenge: no plan
+    strips an episode's practice), ``"welcome N"`` (welcome and set-up check), ``"break N
+    [label]"``, ``"feedback N"`` (the closing round) and ``"next day"`` (the clock starts again).
+    Every day opens with a welcome, has a break when it is longer than two hours, ends with
+    feedback, and leaves at least 10 % of its budget free. ``covers: all`` asks that every
+    episode that is not optional is in the plan; without it, the plan's table says which
+    episodes it covers. Raises FrontMatterError when a rule is broken.
     """
     by_number = {f"{e.number:02d}": e for e in episodes}
     try:
@@ -444,63 +503,64 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
             raise FrontMatterError(
                 f"lesson-variants: each variant needs a title and a budget in minutes: {variant}"
             )
-        rows, elapsed, days, planned = [], 0, [], set()
-
-        def end_day():
-            if elapsed > budget:
-                day = (
-                    f" (day {len(days) + 1})"
-                    if days or "next day" in (variant.get("plan") or [])
-                    else ""
-                )
-                raise FrontMatterError(
-                    f"lesson-variants: {title}: the plan{day} takes {elapsed} min, over its budget of {budget} min "
-                    "(the episodes' minutes come from their front matter: re-plan this variant)"
-                )
-            days.append(elapsed)
-
+        rows, days, planned, day_items = [], [], [], [[]]
+        elapsed = 0
         for item in variant.get("plan") or []:
             match = VARIANT_ITEM.match(str(item).strip())
             if not match:
                 raise FrontMatterError(
-                    f"lesson-variants: {title}: cannot read plan item {item!r}"
+                    f"lesson-variants: {title}: cannot read plan item {item!r} (write 'NN', 'welcome N', "
+                    "'break N label', 'feedback N' or 'next day')"
                 )
             if match.group("day"):
-                end_day()
+                days.append(elapsed)
                 elapsed = 0
+                day_items.append([])
                 rows.append((clock(0), None, f"Day {len(days) + 1}", None))
                 continue
-            if match.group("minutes"):
+            if match.group("kind"):
                 minutes = int(match.group("minutes"))
-                rows.append(
-                    (
-                        clock(elapsed),
-                        None,
-                        match.group("label") or "Break",
-                        minutes,
-                    )
+                label = (
+                    match.group("label")
+                    or {
+                        "welcome": "Welcome and set-up check",
+                        "break": "Break",
+                        "feedback": "Feedback and close",
+                    }[match.group("kind")]
                 )
+                rows.append((clock(elapsed), None, label, minutes))
+                day_items[-1].append(match.group("kind"))
             else:
                 episode = by_number.get(match.group("episode"))
                 if episode is None:
                     raise FrontMatterError(
                         f"lesson-variants: {title}: there is no episode {match.group('episode')}"
                     )
-                planned.add(episode.number)
-                full = match.group("part") == "full"
-                minutes = (
-                    episode.minutes if full else int(episode.meta["teaching"])
-                )
-                rows.append(
-                    (
-                        clock(elapsed),
-                        episode,
-                        "" if full else "teaching only",
-                        minutes,
-                    )
-                )
+                planned.append(episode.number)
+                minutes = episode.minutes
+                rows.append((clock(elapsed), episode, "", minutes))
+                day_items[-1].append("episode")
             elapsed += minutes
-        end_day()
+        days.append(elapsed)
+        for number, (used, items) in enumerate(
+            zip(days, day_items, strict=True), start=1
+        ):
+            day = f" (day {number})" if len(days) > 1 else ""
+            if used > (1 - SLACK) * budget:
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} takes {used} min of its {budget}: leave at least "
+                    f"{SLACK:.0%} free (at most {int((1 - SLACK) * budget)} min; the episodes' minutes come from "
+                    "their front matter: re-plan this variant, or cover fewer episodes)"
+                )
+            if not items or items[0] != "welcome" or items[-1] != "feedback":
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: each day{day} opens with 'welcome N' and ends "
+                    "with 'feedback N'"
+                )
+            if used > 120 and "break" not in items:
+                raise FrontMatterError(
+                    f"lesson-variants: {title}: the plan{day} runs {used} min without a break"
+                )
         covers = variant.get("covers")
         if covers not in (None, "all"):
             raise FrontMatterError(
@@ -515,13 +575,23 @@ def parse_variants(text: str, episodes: list[Episode]) -> list[dict]:
             raise FrontMatterError(
                 f"lesson-variants: {title}: covers all episodes but leaves out {', '.join(missing)}"
             )
-        parsed.append({"title": title, "budget": budget, "rows": rows, "total": sum(days), "days": days,
-                       "note": variant.get("note", ""), "left_out": missing})  # fmt: skip
+        parsed.append(
+            {
+                "title": title,
+                "budget": budget,
+                "rows": rows,
+                "total": sum(days),
+                "days": days,
+                "note": variant.get("note", ""),
+                "left_out": missing,
+                "covered": [f"{n:02d}" for n in planned],
+            }
+        )
     return parsed
 
 
 def render_variants(episodes: list[Episode], text: str) -> str:
-    """MyST for the instructor guide: one timed table per delivery variant."""
+    """MyST for the instructor guide: one timed table per delivery plan."""
     out = []
     for variant in parse_variants(text, episodes):
         out += [f"### {variant['title']}", ""]
@@ -529,12 +599,24 @@ def render_variants(episodes: list[Episode], text: str) -> str:
             out += [variant["note"], ""]
         days = variant["days"]
         if len(days) == 1:
-            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot"
+            fit = f"{days[0]} minutes of a {variant['budget']}-minute slot ({variant['budget'] - days[0]} free)"
         else:
-            fit = f"{len(days)} days of at most {variant['budget']} minutes (" + ", ".join(
-                f"day {i}: {minutes}" for i, minutes in enumerate(days, start=1)) + ")"  # fmt: skip
+            fit = (
+                f"{len(days)} days of at most {variant['budget']} minutes ("
+                + ", ".join(
+                    f"day {i}: {minutes}"
+                    for i, minutes in enumerate(days, start=1)
+                )
+                + ")"
+            )
+        covered = ", ".join(variant["covered"])
+        left = (
+            f"; not in this plan: {', '.join(variant['left_out'])}"
+            if variant["left_out"]
+            else ""
+        )
         out += [
-            f"{fit}, computed from the episodes' timings.",
+            f"{fit}, computed from the episodes' timings. Episodes: {covered}{left}.",
             "",
             "| Start | Part | Minutes |",
             "|:--|:--|--:|",
@@ -545,11 +627,10 @@ def render_variants(episodes: list[Episode], text: str) -> str:
             elif episode is None:
                 out.append(f"| {start} | *{label}* | {minutes} |")
             else:
-                suffix = f" ({label})" if label else ""
-                if episode.optional:
-                    suffix += " (optional extension)"
+                suffix = " (optional extension)" if episode.optional else ""
                 out.append(
-                    f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} | {minutes} |"
+                    f"| {start} | {episode.number}. {{doc}}`{episode.title} </episodes/{episode.slug}>`{suffix} "
+                    f"| {minutes} |"
                 )
         out += [
             f"| {clock(days[-1])} | **Finish** | **{variant['total']}** |",
@@ -611,9 +692,212 @@ def render_challenge_minutes(body: str) -> str:
         ):  # keep ":label:" etc. first
             out.append(lines[i])
             i += 1
-        out += ["", f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`", ""]
+        # Numbered per episode by the site (lesson_ext), not across the whole site.
+        out += [
+            ":nonumber:",
+            "",
+            f"{{bdg-primary-line}}`Time: {minutes.group(1)} min`",
+            "",
+        ]
     return "\n".join(out)
 
 
 def solution_targets(body: str) -> list[str]:
     return [m.group("target") for m in SOLUTION.finditer(body)]
+
+
+# --------------------------------------------------------------------------- practice
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
+DIRECTIVE = re.compile(r"^\{(?P<name>[^}\s]+)\}[ \t]*(?P<argument>.*)$")
+
+
+@dataclass
+class Block:
+    """A fenced MyST directive: its name, argument, ``:option:`` values and body."""
+
+    name: str
+    argument: str
+    options: dict
+    body: str
+    line: int  # where it starts in the text (0-based)
+
+
+def blocks(text: str, offset: int = 0) -> list[Block]:
+    """Every fenced directive of ``text``, nested ones included, in the order they open."""
+    lines = text.split("\n")
+    found, i = [], 0
+    while i < len(lines):
+        opened = FENCE.match(lines[i])
+        if not opened:
+            i += 1
+            continue
+        fence = opened.group("fence")
+        end = i + 1
+        while end < len(lines) and not (
+            lines[end].strip()
+            and set(lines[end].strip()) == {fence[0]}
+            and len(lines[end].strip()) >= len(fence)
+        ):
+            end += 1
+        directive = DIRECTIVE.match(opened.group("info").strip())
+        body = lines[i + 1 : end]
+        if directive:
+            options = {}
+            while body and re.match(r"^[ \t]*:[\w-]+:", body[0]):
+                key, _, value = body[0].strip()[1:].partition(":")
+                options[key] = value.strip()
+                body = body[1:]
+            inner = "\n".join(body)
+            found.append(
+                Block(
+                    directive.group("name"),
+                    directive.group("argument").strip(),
+                    options,
+                    inner,
+                    offset + i,
+                )
+            )
+            if fence[0] == ":" or directive.group("name") not in (
+                "code",
+                "code-block",
+                "code-cell",
+            ):
+                found += blocks(
+                    inner,
+                    offset + i + 1 + (len(lines[i + 1 : end]) - len(body)),
+                )
+        i = end + 1
+    return sorted(found, key=lambda b: b.line)
+
+
+@dataclass
+class Practice:
+    """A challenge or a quick check of an episode: what the notebook's practice cell shows."""
+
+    kind: str  # "challenge" or "quick check"
+    label: str
+    title: str  # the challenge's title (without its minutes) or the quick check's question
+    body: str  # the challenge's text (MyST)
+    solution: str = ""  # the challenge's solution (MyST)
+    options: list = field(
+        default_factory=list
+    )  # a quick check's options: dicts option/why/correct
+
+    @property
+    def has_code(self) -> bool:
+        """Whether the solution is code (the notebook then offers an empty cell for it)."""
+        return bool(
+            re.search(
+                r"^[ \t]*```(python|\{code-cell\})",
+                self.solution,
+                re.MULTILINE,
+            )
+        )
+
+
+class QuickCheckError(ValueError):
+    """A quick check's body is malformed; the message says how."""
+
+
+QC_ITEM = re.compile(r"^- *(?P<key>option|why|correct) *: *(?P<value>.*)$")
+QC_FIELD = re.compile(r"^ {2,}(?P<key>option|why|correct) *: *(?P<value>.*)$")
+
+
+def _plain_value(text: str) -> str:
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def quick_check_options(body: str) -> list[dict]:
+    """The options of a quick check's body, checked: 3 or 4 options, exactly one with
+    ``correct: true``, each with its ``why`` (for a wrong one: the misconception it reveals).
+
+    The body is a list like YAML's, read line by line so that a value may start with inline
+    code or any MyST markup without quotes::
+
+        - option: 86 %, from folds of whole patients
+          correct: true
+          why: `GroupKFold` holds out whole patients ...
+    """
+    options: list[dict] = []
+    key = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        if not line.strip():
+            continue
+        item, field = QC_ITEM.match(line), QC_FIELD.match(line)
+        if item:
+            options.append({})
+            key, value = item.group("key"), item.group("value")
+        elif field and options:
+            key, value = field.group("key"), field.group("value")
+        elif (
+            options and key and line.startswith("    ")
+        ):  # a continuation of the last value
+            options[-1][key] += " " + line.strip()
+            continue
+        else:
+            raise QuickCheckError(
+                f"cannot read line {number} of its body ({line.strip()!r}): write '- option: ...', "
+                "then '  why: ...' (and '  correct: true' for the right one)"
+            )
+        if key in options[-1]:
+            raise QuickCheckError(f"an option has two '{key}:' lines")
+        options[-1][key] = _plain_value(value)
+    if not 3 <= len(options) <= 4:
+        raise QuickCheckError(f"it has {len(options)} options: give 3 or 4")
+    for option in options:
+        if (
+            not option.get("option", "").strip()
+            or not option.get("why", "").strip()
+        ):
+            raise QuickCheckError(
+                "every option needs its text ('option:') and why it is right or wrong ('why:')"
+            )
+        if option.get("correct", "true").lower() not in ("true", "yes"):
+            raise QuickCheckError(
+                f"'correct: {option['correct']}': write 'correct: true' on the right option only"
+            )
+    right = [o for o in options if "correct" in o]
+    if len(right) != 1:
+        raise QuickCheckError(
+            f"{len(right)} options are marked 'correct: true': mark exactly one"
+        )
+    return [
+        {"option": o["option"], "why": o["why"], "correct": "correct" in o}
+        for o in options
+    ]
+
+
+def practice_items(body: str) -> list[Practice]:
+    """The challenges and quick checks of an episode, in the page's order."""
+    found = blocks(body)
+    solutions = {
+        b.argument: b.body.strip("\n") for b in found if b.name == "solution"
+    }
+    items = []
+    for block in found:
+        if block.name == "exercise":
+            title = MINUTES.sub("", block.argument).strip()
+            label = block.options.get("label", "")
+            items.append(
+                Practice(
+                    "challenge",
+                    label,
+                    title,
+                    block.body.strip("\n"),
+                    solutions.get(label, ""),
+                )
+            )
+        elif block.name == "quick-check":
+            items.append(
+                Practice(
+                    "quick check",
+                    block.options.get("label", ""),
+                    block.argument,
+                    "",
+                    options=quick_check_options(block.body),
+                )
+            )
+    return items

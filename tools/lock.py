@@ -47,8 +47,19 @@ def uv() -> str:
 
 def export(group: str, root: Path = ROOT) -> str:
     """The hashed requirements text for one dependency group, from uv.lock alone."""
-    cmd = [uv(), "export", "--frozen", "--no-emit-project", "--no-default-groups", "--group", group,
-           "--format", "requirements-txt", "--quiet", "--no-header"]  # fmt: skip
+    cmd = [
+        uv(),
+        "export",
+        "--frozen",
+        "--no-emit-project",
+        "--no-default-groups",
+        "--group",
+        group,
+        "--format",
+        "requirements-txt",
+        "--quiet",
+        "--no-header",
+    ]
     body = subprocess.run(
         cmd, cwd=root, check=True, capture_output=True, text=True
     ).stdout
@@ -122,16 +133,31 @@ def compile_extra(name: str, root: Path = ROOT) -> str:
         (root / "pyproject.toml").read_text(encoding="utf-8")
     )
     constraints = "\n".join(
-        f"{package}=={version}" for package, versions in pins(export("authors", root)).items()
-        if len(versions) == 1 for version in versions
-    )  # fmt: skip
+        f"{package}=={version}"
+        for package, versions in pins(export("authors", root)).items()
+        if len(versions) == 1
+        for version in versions
+    )
     with tempfile.TemporaryDirectory() as tmp:
         wanted, fixed = Path(tmp, "in.txt"), Path(tmp, "constraints.txt")
         wanted.write_text("\n".join(requirements) + "\n", encoding="utf-8")
         fixed.write_text(constraints + "\n", encoding="utf-8")
-        cmd = [uv(), "pip", "compile", str(wanted), "-c", str(fixed), "--universal", "--quiet",
-               "--python-version", pythons.supported(root)[0], "--no-header", "--no-annotate",
-               "--exclude-newer", config["tool"]["uv"]["exclude-newer"]]  # fmt: skip
+        cmd = [
+            uv(),
+            "pip",
+            "compile",
+            str(wanted),
+            "-c",
+            str(fixed),
+            "--universal",
+            "--quiet",
+            "--python-version",
+            pythons.supported(root)[0],
+            "--no-header",
+            "--no-annotate",
+            "--exclude-newer",
+            config["tool"]["uv"]["exclude-newer"],
+        ]
         body = subprocess.run(
             cmd, cwd=root, check=True, capture_output=True, text=True
         ).stdout

@@ -38,6 +38,7 @@ SETUP_TAG, LIVE_CODE, GOING_FURTHER, GPU = (
     config.GOING_FURTHER,
     config.GPU,
 )
+HELPER, PRACTICE = config.HELPER, config.PRACTICE
 PLUMBING, PLUMBING_SHOWN, REMOVE_CELL = (
     config.PLUMBING,
     config.PLUMBING_SHOWN,
@@ -58,8 +59,10 @@ BUDGET_LABELS = {
 }
 #: The markers of the notebooks' time and memory table (``benchmark --record``) on the
 #: statistics page; ``record_table`` writes between them, ``recorded_rows`` reads back.
-NOTEBOOK_MARKERS = ("<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
-                    "<!-- notebook-times: end -->")  # fmt: skip
+NOTEBOOK_MARKERS = (
+    "<!-- notebook-times: start (python -m tools.notebooks benchmark --record writes this table) -->",
+    "<!-- notebook-times: end -->",
+)
 
 
 def repository_url(root: Path = ROOT) -> tuple[str, str]:
@@ -170,15 +173,38 @@ def _source(cell) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def tidy(nb) -> bool:
+def _collapse(meta: dict) -> None:
+    meta.setdefault("jupyter", {})["source_hidden"] = True
+    meta["cellView"] = "form"
+
+
+def _expand(meta: dict) -> None:
+    meta.pop("cellView", None)
+    jupyter = meta.get("jupyter", {})
+    jupyter.pop("source_hidden", None)
+    if not jupyter:
+        meta.pop("jupyter", None)
+
+
+def tidy(nb, path: Path | None = None) -> bool:
     """Apply the cell-tag rules to a notebook (in place); return whether anything changed.
 
-    A ``plumbing`` cell is collapsed in JupyterLab (``metadata.jupyter.source_hidden``) and in
-    Colab (``metadata.cellView = "form"`` and a first line ``PLUMBING_TITLE``), and removed from
-    the site (tag ``remove-cell``). A ``plumbing-shown`` cell, or a cell that lost its
-    ``plumbing`` tag, gets none of that (the rule undoes what it added).
+    * A ``plumbing`` cell is collapsed in JupyterLab (``metadata.jupyter.source_hidden``) and
+      in Colab (``metadata.cellView = "form"`` and a first line ``PLUMBING_TITLE``), and
+      removed from the site (tag ``remove-cell``).
+    * A ``helper`` cell (a simulator, figure styling) is collapsed the same way, titled by its
+      own first comment (``# Helper: ...`` becomes Colab's ``# @title Helper: ...``), and
+      folded on the site (``hide-input``): learners can open it.
+    * A ``plumbing-shown`` cell, or a cell that lost its tag, gets none of that (the rules undo
+      what they added).
+    * With ``path`` (the notebook's file), its practice cells are filled from its episode's
+      page (tools/practice.py).
     """
     before = json.dumps(nb, sort_keys=True)
+    if path is not None:
+        from tools import practice
+
+        practice.fill(nb, path)
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code":
             continue
@@ -190,23 +216,38 @@ def tidy(nb) -> bool:
         lines = source.split("\n")
         titled = lines[0] == PLUMBING_TITLE
         if PLUMBING in tags and PLUMBING_SHOWN not in tags:
-            meta.setdefault("jupyter", {})["source_hidden"] = True
-            meta["cellView"] = "form"
+            _collapse(meta)
             if REMOVE_CELL not in tags:
                 tags.append(REMOVE_CELL)
             if not titled:
                 source = PLUMBING_TITLE + "\n" + source
+        elif HELPER in tags:
+            _collapse(meta)
+            if "hide-input" not in tags:
+                tags.append("hide-input")
+            if not lines[0].startswith("# @title "):
+                source = (
+                    "# @title "
+                    + lines[0].lstrip("# ")
+                    + "\n"
+                    + "\n".join(lines[1:])
+                )
         elif titled or meta.get("cellView") == "form":
-            # No longer (hidden) plumbing: undo the rule's own changes.
-            meta.pop("cellView", None)
-            jupyter = meta.get("jupyter", {})
-            jupyter.pop("source_hidden", None)
-            if not jupyter:
-                meta.pop("jupyter", None)
+            # No longer (hidden) plumbing or a helper: undo the rules' own changes.
+            _expand(meta)
             if titled:
                 source = "\n".join(lines[1:])
                 if REMOVE_CELL in tags:
                     tags.remove(REMOVE_CELL)
+            elif lines[0].startswith("# @title "):
+                source = (
+                    "# "
+                    + lines[0][len("# @title ") :]
+                    + "\n"
+                    + "\n".join(lines[1:])
+                )
+                if "hide-input" in tags:
+                    tags.remove("hide-input")
         if tags:
             meta["tags"] = tags
         if source != _source(cell):
@@ -218,7 +259,7 @@ def tidy_file(path: Path) -> bool:
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    changed = tidy(nb)
+    changed = tidy(nb, path)
     if changed:
         nbformat.write(nb, path)
     return changed
@@ -243,16 +284,28 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
 
     Every ``live-code`` cell keeps only its first line (the comment saying what to type);
     ``plumbing`` cells (glue and claim checks, for the site) are left out: they use the names
-    of the full notebook's code, which learners type their own way; everything else stays;
-    outputs and execution counts are stripped. A markdown cell (tag ``type-along-note``) after
-    the title says what this notebook is.
+    of the full notebook's code, which learners type their own way; practice cells lose their
+    solutions and answers; everything else stays; outputs and execution counts are stripped.
+    A markdown cell (tag ``type-along-note``) after the title says what this notebook is and
+    how to catch up.
     """
     import copy
 
+    from tools import practice
+
     out = copy.deepcopy(nb)
-    out["cells"] = [c for c in out["cells"] if PLUMBING not in c.get("metadata", {}).get("tags", [])
-                    or PLUMBING_SHOWN in c.get("metadata", {}).get("tags", [])]  # fmt: skip
+    out["cells"] = [
+        c
+        for c in out["cells"]
+        if PLUMBING not in c.get("metadata", {}).get("tags", [])
+        or PLUMBING_SHOWN in c.get("metadata", {}).get("tags", [])
+    ]
     for cell in out["cells"]:
+        if (
+            PRACTICE in cell.get("metadata", {}).get("tags", [])
+            and cell.get("cell_type") == "markdown"
+        ):
+            cell["source"] = practice.without_answers(_source(cell))
         if cell.get("cell_type") != "code":
             continue
         cell["outputs"] = []
@@ -271,9 +324,13 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
         "metadata": {"tags": [TYPE_ALONG_NOTE]},
         "source": (
             "**Type-along version.** The cells the instructor live-codes are empty but for a "
-            "comment saying what to write: type the code under the comment as you follow along. "
-            "Everything else (set-up, data loading, plotting) is filled in; run it as it comes. "
-            "The full notebook, with every cell and its outputs, is "
+            "comment saying what to write: type the code under the comment as you follow along "
+            "(the comment ends with the names that later cells use, e.g. `→ cv, scores`: use "
+            "those names). Everything else (set-up, data loading, plotting) is filled in; run it "
+            "as it comes. Challenges and quick checks come where they practise, without their "
+            "answers.\n\n**Fell behind?** Type `%catch_up` under the comment of the empty cell "
+            "where the class is, and run it: it runs the full notebook's code up to that cell, "
+            "and you carry on from there. The full notebook, with every cell and its outputs, is "
             f"`notebooks/{name}` in the lesson."
         ),
     }
@@ -285,8 +342,8 @@ def type_along(nb, name: str = "NN-slug.ipynb"):
 
 def fill_type_along(typed, full):
     """Fill a type-along notebook's blanks from the full notebook (for the round-trip test):
-    drop the note, give each live-code cell the full notebook's source (matched by cell id),
-    and put the plumbing cells back after the cell they followed."""
+    drop the note, give each live-code and practice cell the full notebook's source (matched
+    by cell id), and put the plumbing cells back after the cell they followed."""
     import copy
 
     sources = {cell.get("id"): _source(cell) for cell in full["cells"]}
@@ -297,7 +354,9 @@ def fill_type_along(typed, full):
         if TYPE_ALONG_NOTE not in c.get("metadata", {}).get("tags", [])
     ]
     for cell in out["cells"]:
-        if LIVE_CODE in cell.get("metadata", {}).get("tags", []):
+        if {LIVE_CODE, PRACTICE} & set(
+            cell.get("metadata", {}).get("tags", [])
+        ):
             cell["source"] = sources.get(cell.get("id"), _source(cell))
     kept = {cell.get("id") for cell in out["cells"]}
     cells, previous = list(out["cells"]), None
@@ -417,7 +476,7 @@ def write_setup_cells(paths: list[Path]) -> None:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         put_setup_cell(nb, path)
-        tidy(nb)
+        tidy(nb, path)
         nbformat.write(nb, path)
         if type_along_path(path).parent.is_dir():
             write_type_along(path)
@@ -430,7 +489,7 @@ def refresh(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     put_setup_cell(nb, path)
-    tidy(nb)
+    tidy(nb, path)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -559,8 +618,11 @@ def machine() -> str:
 
     cpu = ""
     if Path("/proc/cpuinfo").is_file():
-        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                 if line.startswith("model name")]  # fmt: skip
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
         cpu = f" ({names[0]})" if names else ""
     return f"{os.cpu_count()} cores{cpu}, {platform.system()} {platform.machine()}"
 
@@ -580,8 +642,10 @@ def notebook_table(rows: list[dict], repeat: int = 5) -> str:
         "|:--|--:|--:|--:|:--|:--|",
     ]
     for row in rows:
-        lines.append(f"| {row['notebook']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {row['cell_s']:.1f} | "
-                     f"{'no' if over_budget(row) else 'yes'} | {row['date']} |")  # fmt: skip
+        lines.append(
+            f"| {row['notebook']} | {row['wall_s']:.1f} | {row['peak_mb']:.0f} | {row['cell_s']:.1f} | "
+            f"{'no' if over_budget(row) else 'yes'} | {row['date']} |"
+        )
     return "\n".join(lines)
 
 

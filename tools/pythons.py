@@ -69,8 +69,16 @@ def check(python_name: str = "python3") -> int:
 
 def _version_of(python: str) -> str | None:
     try:
-        out = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                             capture_output=True, text=True, timeout=60)  # fmt: skip
+        out = subprocess.run(
+            [
+                python,
+                "-c",
+                "import sys; print('%d.%d' % sys.version_info[:2])",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
@@ -200,13 +208,40 @@ def _extra_environment(
     env.update(UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never")
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
     steps = [
-        [python, "-m", "venv", str(venv)],  # with pip: pip reads this machine's pip settings
-        [uv() or "uv", "sync", "--frozen", "--inexact", "--quiet", "--no-default-groups",
-         "--group", "notebooks", "--group", "test", "--python", str(bin_dir / "python")],
+        [
+            python,
+            "-m",
+            "venv",
+            str(venv),
+        ],  # with pip: pip reads this machine's pip settings
+        [
+            uv() or "uv",
+            "sync",
+            "--frozen",
+            "--inexact",
+            "--quiet",
+            "--no-default-groups",
+            "--group",
+            "notebooks",
+            "--group",
+            "test",
+            "--python",
+            str(bin_dir / "python"),
+        ],
         # One retry, not five: a machine that cannot reach PyTorch's CPU index (an index that
         # only adds the CPU build) then loses seconds, not minutes, asking it for each package.
-        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--retries", "1", "-r", str(extra)],
-    ]  # fmt: skip
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--retries",
+            "1",
+            "-r",
+            str(extra),
+        ],
+    ]
     for step in steps:
         done = subprocess.run(
             step,
@@ -235,8 +270,12 @@ def _ci_variables() -> tuple[str, ...]:
 def learner_env(**extra: str) -> dict[str, str]:
     """This process's environment without the lesson's own variables (LESSON_*), an active
     virtual environment or CI markers, plus ``extra``: what a learner's shell would have."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("LESSON_", "VIRTUAL_ENV")) and key not in _ci_variables()}  # fmt: skip
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LESSON_", "VIRTUAL_ENV"))
+        and key not in _ci_variables()
+    }
     env.update(extra)
     return env
 
@@ -249,8 +288,19 @@ def python_environment(version: str, root: Path = ROOT) -> Path:
     env = learner_env(
         UV_PROJECT_ENVIRONMENT=str(venv), UV_PYTHON_DOWNLOADS="never"
     )
-    cmd = [uv() or "uv", "sync", "--frozen", "--quiet", "--python", python, "--no-default-groups",
-           "--group", "notebooks", "--group", "test"]  # fmt: skip
+    cmd = [
+        uv() or "uv",
+        "sync",
+        "--frozen",
+        "--quiet",
+        "--python",
+        python,
+        "--no-default-groups",
+        "--group",
+        "notebooks",
+        "--group",
+        "test",
+    ]
     done = subprocess.run(
         cmd, cwd=root, env=env, capture_output=True, text=True, timeout=1800
     )
@@ -281,10 +331,15 @@ def nbval_others(pytest_args: list[str], root: Path = ROOT) -> int:
             )
         else:
             env = learner_env()
-        env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
-                   LESSON_STRICT="1")  # fmt: skip
-        print(f"nbval on Python {version} ({venv.name}{', 2 threads, CI variables' if 'CI' in env else ''})",
-              flush=True)  # fmt: skip
+        env.update(
+            PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            VIRTUAL_ENV=str(venv),
+            LESSON_STRICT="1",
+        )
+        print(
+            f"nbval on Python {version} ({venv.name}{', 2 threads, CI variables' if 'CI' in env else ''})",
+            flush=True,
+        )
         cmd = [
             str(venv / "bin" / "python"),
             "-m",

@@ -114,8 +114,12 @@ def run_notebook(
     else:
         os.environ.pop("LESSON_CLAIMS", None)
     try:  # the kernel inherits this process's environment when it starts
-        client = NotebookClient(nb, timeout=600, kernel_name=notebooks.kernel_for(path),
-                                resources={"metadata": {"path": str(cwd or path.parent)}})  # fmt: skip
+        client = NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name=notebooks.kernel_for(path),
+            resources={"metadata": {"path": str(cwd or path.parent)}},
+        )
         client.execute()
     except CellExecutionError as error:
         return str(error)
@@ -131,8 +135,20 @@ def run_notebook(
 def _sweep_one(path: Path, seed: int, folder: Path) -> dict:
     claims = folder / f"{path.stem}-{seed}.jsonl"
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "tools.seeds", "_run", str(path), str(seed), str(claims)],
-                          cwd=config.ROOT, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools.seeds",
+            "_run",
+            str(path),
+            str(seed),
+            str(claims),
+        ],
+        cwd=config.ROOT,
+        capture_output=True,
+        text=True,
+    )
     error = (
         None if done.returncode == 0 else (done.stdout + done.stderr)[-2000:]
     )
@@ -141,8 +157,13 @@ def _sweep_one(path: Path, seed: int, folder: Path) -> dict:
         if claims.is_file()
         else []
     )
-    return {"notebook": path.name, "seed": seed, "error": error, "claims": entries,
-            "seconds": time.perf_counter() - start}  # fmt: skip
+    return {
+        "notebook": path.name,
+        "seed": seed,
+        "error": error,
+        "claims": entries,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def summarise(path: Path, runs: list[dict], root: Path = config.ROOT) -> dict:
@@ -201,12 +222,19 @@ def render(record: dict) -> str:
     for name, entry in sorted(record.items()):
         n = len(entry["seeds"])
         always = sum(count == n for count in entry["claims"].values())
-        lines.append(f"| {name} | {len(entry['claims'])} | {always} | {entry['reached_end']}/{n} | "
-                     f"{entry['date']}, {entry['machine']}, Python {entry['python']} | `{entry['fingerprint']}` |")  # fmt: skip
+        lines.append(
+            f"| {name} | {len(entry['claims'])} | {always} | {entry['reached_end']}/{n} | "
+            f"{entry['date']}, {entry['machine']}, Python {entry['python']} | `{entry['fingerprint']}` |"
+        )
     for name, entry in sorted(record.items()):
         n = len(entry["seeds"])
-        lines += ["", f":::{{dropdown}} {name}: the claims, and at how many of {n} seeds each held", "",
-                  "| claim | held at |", "|:--|--:|"]  # fmt: skip
+        lines += [
+            "",
+            f":::{{dropdown}} {name}: the claims, and at how many of {n} seeds each held",
+            "",
+            "| claim | held at |",
+            "|:--|--:|",
+        ]
         for claim, count in entry["claims"].items():
             lines.append(f"| {claim.replace('|', '/')} | {count}/{n} |")
         lines.append(":::")
@@ -214,8 +242,11 @@ def render(record: dict) -> str:
 
 
 def write(record: dict, root: Path = config.ROOT) -> None:
-    (root / RECORD).write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                               encoding="utf-8")  # fmt: skip
+    (root / RECORD).write_text(
+        json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True)
+        + "\n",
+        encoding="utf-8",
+    )
     notebooks.record_table(MARKERS, render(record), root)
 
 
@@ -245,8 +276,10 @@ def problems(root: Path = config.ROOT) -> list[str]:
         n = len(entry["seeds"])
         for claim, count in entry["claims"].items():
             if count < n:
-                found.append(f"notebooks/{path.name}: claim held at {count} of {n} seeds: {claim!r}; state it about "
-                             "the distribution, computed over repeats in the notebook, so that it holds at every seed")  # fmt: skip
+                found.append(
+                    f"notebooks/{path.name}: claim held at {count} of {n} seeds: {claim!r}; state it about "
+                    "the distribution, computed over repeats in the notebook, so that it holds at every seed"
+                )
         if not entry["claims"]:
             found.append(
                 f"notebooks/{path.name} states no claim (lessonkit.claim)"
@@ -326,8 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.all:
         paths = notebooks.lesson_notebooks()
     else:
-        paths = [path for path in notebooks.lesson_notebooks()
-                 if record.get(path.name, {}).get("fingerprint") != fingerprint(path)]  # fmt: skip
+        paths = [
+            path
+            for path in notebooks.lesson_notebooks()
+            if record.get(path.name, {}).get("fingerprint")
+            != fingerprint(path)
+        ]
     if not paths:
         print("Every notebook's sweep is current.")
         write(record)

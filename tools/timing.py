@@ -70,11 +70,29 @@ LIVE_LINES_FLOOR = 192
 
 #: Directives whose whole content is outside the timed core (or is code, not prose).
 EXCLUDED_DIRECTIVES = {
-    "exercise", "solution", "instructor-note", "going-further", "quick-check",
-    "code", "code-block", "code-cell", "sourcecode", "literalinclude", "math", "raw",
-    "exercise-start", "exercise-end", "solution-start", "solution-end",
-    "lesson-schedule", "lesson-variants", "instructor-notes", "bibliography", "glossary", "include",
-}  # fmt: skip
+    "exercise",
+    "solution",
+    "instructor-note",
+    "going-further",
+    "quick-check",
+    "code",
+    "code-block",
+    "code-cell",
+    "sourcecode",
+    "literalinclude",
+    "math",
+    "raw",
+    "exercise-start",
+    "exercise-end",
+    "solution-start",
+    "solution-end",
+    "lesson-schedule",
+    "lesson-variants",
+    "instructor-notes",
+    "bibliography",
+    "glossary",
+    "include",
+}
 LIVE_CODE = "live-code"
 GOING_FURTHER = "going-further"
 
@@ -168,8 +186,13 @@ def core_text(body: str, practice: bool = False) -> str:
     ``practice``, a ``PRACTICE`` line marks each challenge and quick check."""
     body = HTML_COMMENT.sub(" ", body)
     kept = _core_lines(body.split("\n"))
-    kept = [line for line in kept if not COMMENT_LINE.match(line) and not LABEL_LINE.match(line)
-            and (practice or not line.startswith(PRACTICE))]  # fmt: skip
+    kept = [
+        line
+        for line in kept
+        if not COMMENT_LINE.match(line)
+        and not LABEL_LINE.match(line)
+        and (practice or not line.startswith(PRACTICE))
+    ]
     return MATH_BLOCK.sub(" ", "\n".join(kept))
 
 
@@ -243,9 +266,12 @@ def code_lines(source: str) -> int:
 def live_code_cells(nb: dict) -> list[dict]:
     """The code cells an instructor live-codes (tag ``live-code``, not ``going-further``)."""
     return [
-        cell for cell in nb.get("cells", [])
-        if cell.get("cell_type") == "code" and LIVE_CODE in tags(cell) and GOING_FURTHER not in tags(cell)
-    ]  # fmt: skip
+        cell
+        for cell in nb.get("cells", [])
+        if cell.get("cell_type") == "code"
+        and LIVE_CODE in tags(cell)
+        and GOING_FURTHER not in tags(cell)
+    ]
 
 
 def first_line(cell: dict) -> str:
@@ -259,7 +285,7 @@ def live_code_lines(nb: dict) -> int:
 
 
 #: Code cells that are not shown in the room: the tools' and the site's.
-HIDDEN = {"plumbing", "lesson-setup", "practice"}
+HIDDEN = {"plumbing", "lesson-setup", "practice", "helper"}
 
 
 @dataclass
@@ -279,8 +305,12 @@ class Stretch:
     @property
     def minutes(self) -> float:
         """Modelled minutes of teaching in the stretch (a quick check that ends it not included)."""
-        return (self.words / RATES["words"] + self.live / RATES["live"] + self.shown / RATES["shown"]
-                + self.sections * SECTION_MINUTES)  # fmt: skip
+        return (
+            self.words / RATES["words"]
+            + self.live / RATES["live"]
+            + self.shown / RATES["shown"]
+            + self.sections * SECTION_MINUTES
+        )
 
 
 def page_stretches(body: str) -> list[Stretch]:
@@ -373,11 +403,15 @@ class EpisodeTime:
         found = []
         model = self.minutes
         if abs(self.teaching - model) > TOLERANCE * model:
-            found.append(f"{where}: declares {self.teaching} teaching min, the model gives {model:.0f} "
-                         f"(more than {TOLERANCE:.0%} apart): change `teaching`, or cut the core (python -m tools.timing)")  # fmt: skip
+            found.append(
+                f"{where}: declares {self.teaching} teaching min, the model gives {model:.0f} "
+                f"(more than {TOLERANCE:.0%} apart): change `teaching`, or cut the core (python -m tools.timing)"
+            )
         if not self.aligned:
-            found.append(f"{where}: its notebook's practice cells do not match the page's challenges and quick "
-                         "checks: run `python -m tools.notebooks tidy` (tools/practice.py)")  # fmt: skip
+            found.append(
+                f"{where}: its notebook's practice cells do not match the page's challenges and quick "
+                "checks: run `python -m tools.notebooks tidy` (tools/practice.py)"
+            )
         for number, stretch in enumerate(self.stretches, start=1):
             if stretch.minutes > LONGEST_STRETCH:
                 after = (
@@ -385,14 +419,18 @@ class EpisodeTime:
                     if stretch.headings
                     else f"stretch {number}"
                 )
-                found.append(f"{where}: {stretch.minutes:.0f} modelled min without practice from '{after}' "
-                             f"(at most {LONGEST_STRETCH:.0f}): add a quick check or move a challenge there")  # fmt: skip
+                found.append(
+                    f"{where}: {stretch.minutes:.0f} modelled min without practice from '{after}' "
+                    f"(at most {LONGEST_STRETCH:.0f}): add a quick check or move a challenge there"
+                )
         if self.quick_checks == 0:
             found.append(f"{where}: has no quick check")
         if self.teaching and self.shown / self.teaching > SHOWN_PER_MINUTE:
-            found.append(f"notebooks/{self.slug}.ipynb: shows {self.shown} lines of pre-filled core code in "
-                         f"{self.teaching} teaching min ({self.shown / self.teaching:.1f}/min, at most {SHOWN_PER_MINUTE}): "
-                         "move simulators and figure styling into lessonkit or collapsed helper cells")  # fmt: skip
+            found.append(
+                f"notebooks/{self.slug}.ipynb: shows {self.shown} lines of pre-filled core code in "
+                f"{self.teaching} teaching min ({self.shown / self.teaching:.1f}/min, at most {SHOWN_PER_MINUTE}): "
+                "move simulators and figure styling into lessonkit or collapsed helper cells"
+            )
         return found
 
 
@@ -439,17 +477,25 @@ def lesson_problems(root: Path) -> list[str]:
     found = [problem for time in times for problem in time.problems()]
     live = sum(time.live for time in times if not time.optional)
     if live < LIVE_LINES_FLOOR:
-        found.append(f"the core episodes live-code {live} lines, fewer than the {LIVE_LINES_FLOOR} they did: "
-                     "name the variables that later cells need in the live cell's comment instead of pre-filling code")  # fmt: skip
+        found.append(
+            f"the core episodes live-code {live} lines, fewer than the {LIVE_LINES_FLOOR} they did: "
+            "name the variables that later cells need in the live cell's comment instead of pre-filling code"
+        )
     return found
 
 
 def stretch_lines(time: EpisodeTime) -> list[str]:
     """The clock of one episode, stretch by stretch (for the report and the instructor notes)."""
     out = []
-    for stretch in time.stretches:
-        title = "; ".join(stretch.headings) or "(opening)"
-        out.append(f"{stretch.minutes:4.0f} min  {title}")
+    import textwrap
+
+    for number, stretch in enumerate(time.stretches):
+        title = "; ".join(stretch.headings) or (
+            "(opening)" if number == 0 else "(no new section)"
+        )
+        lines = textwrap.wrap(title, 60) or [""]
+        out.append(f"{stretch.minutes:4.0f} min  {lines[0]}")
+        out += [f"           {line}" for line in lines[1:]]
         if stretch.ends_with:
             kind, label = stretch.ends_with.rsplit(" ", 1)
             extra = (
@@ -473,8 +519,10 @@ def report(times: list[EpisodeTime]) -> str:
     ]
     for time in times:
         longest = max(s.minutes for s in time.stretches)
-        rows.append(f"{time.slug:<28} {time.teaching:>8} {time.minutes:>6.0f} {sum(s.words for s in time.stretches):>6} "
-                    f"{time.live:>5} {time.shown:>6} {time.quick_checks:>5} {longest:>7.0f}")  # fmt: skip
+        rows.append(
+            f"{time.slug:<28} {time.teaching:>8} {time.minutes:>6.0f} {sum(s.words for s in time.stretches):>6} "
+            f"{time.live:>5} {time.shown:>6} {time.quick_checks:>5} {longest:>7.0f}"
+        )
     for time in times:
         rows += [
             "",

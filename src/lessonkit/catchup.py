@@ -24,6 +24,10 @@ from pathlib import Path
 #: Per notebook, the index of the last cell of the full notebook that a catch-up has run in
 #: this kernel: the next catch-up continues from there.
 _DONE: dict[str, int] = {}
+#: The notebook this kernel runs (its ``NN-slug``), as ``lessonkit.setup`` names it, and the
+#: folder it started in (a notebook may change folder later: episode 05's tests do).
+NOTEBOOK: str | None = None
+HOME: Path | None = None
 #: Cell tags (tools/config.py names them too): the cells a catch-up runs and those it skips.
 LIVE_CODE, PLUMBING, SETUP = "live-code", "plumbing", "lesson-setup"
 
@@ -78,8 +82,11 @@ def cells_to_run(
     that one, but the set-up cell and the plumbing cells (which the type-along notebook
     leaves out). Returns the sources and the index of the live cell."""
     cells = nb["cells"]
-    live = {i: _source(c).split("\n", 1)[0].strip() for i, c in enumerate(cells)
-            if c["cell_type"] == "code" and LIVE_CODE in _tags(c)}  # fmt: skip
+    live = {
+        i: _source(c).split("\n", 1)[0].strip()
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and LIVE_CODE in _tags(c)
+    }
     matches = [i for i, first in live.items() if first == comment.strip()]
     if len(matches) != 1:
         close = difflib.get_close_matches(
@@ -96,8 +103,12 @@ def cells_to_run(
         )
     target = matches[0]
     start = done + 1 if done < target else 0
-    sources = [_source(cells[i]) for i in range(start, target + 1)
-               if cells[i]["cell_type"] == "code" and not {PLUMBING, SETUP} & set(_tags(cells[i]))]  # fmt: skip
+    sources = [
+        _source(cells[i])
+        for i in range(start, target + 1)
+        if cells[i]["cell_type"] == "code"
+        and not {PLUMBING, SETUP} & set(_tags(cells[i]))
+    ]
     return sources, target
 
 
@@ -106,10 +117,8 @@ def catch_up(line: str = "") -> None:
     from IPython import get_ipython
     from IPython.utils.capture import capture_output
 
-    from lessonkit import start
-
     ip = get_ipython()
-    slug = line.strip() or start.NOTEBOOK
+    slug = line.strip() or NOTEBOOK
     if not slug:
         raise CatchUpError(
             "Run the notebook's first cell (the set-up) first: it tells %catch_up which notebook this is."
@@ -120,7 +129,7 @@ def catch_up(line: str = "") -> None:
         "",
     )
     sources, target = cells_to_run(
-        full_notebook(slug), comment, _DONE.get(slug, -1)
+        full_notebook(slug, HOME), comment, _DONE.get(slug, -1)
     )
     *before, here = sources
     for number, source in enumerate(before, start=1):
@@ -145,8 +154,10 @@ def catch_up(line: str = "") -> None:
     _DONE[slug] = target if result.success else target - 1
 
 
-def register() -> None:
-    """Make ``%catch_up`` available in this IPython kernel."""
+def register(notebook: str | None) -> None:
+    """Make ``%catch_up`` available in this IPython kernel, for ``notebook`` (its NN-slug)."""
+    global NOTEBOOK, HOME
+    NOTEBOOK, HOME = notebook, Path.cwd()
     from IPython import get_ipython
 
     ip = get_ipython()

@@ -109,7 +109,7 @@ def run(start: Path | None = None) -> int:
         print(f"  PROBLEM: {front_end_problem()}")
     else:
         print(
-            f"  JupyterLab {installed_version(FRONT_END[0])} ok: start it with `jupyter lab notebooks/`"
+            f"  JupyterLab {installed_version(FRONT_END[0])} ok: start it with `jupyter lab` (workshop: open type-along/; on your own: notebooks/)"
         )
 
     print("\nData files (SHA-256 checksum)")

@@ -148,8 +148,14 @@ def _on_colab(extra: str | None) -> None:
     after = _installed()
     changed = {name for name in after if before.get(name) != after[name]}
     owners = metadata.packages_distributions()
-    loaded = sorted({dist for module in list(sys.modules) for dist in owners.get(module.split(".")[0], [])
-                     if dist.lower() in changed})  # fmt: skip
+    loaded = sorted(
+        {
+            dist
+            for module in list(sys.modules)
+            for dist in owners.get(module.split(".")[0], [])
+            if dist.lower() in changed
+        }
+    )
     if loaded:
         raise LessonSetupStop(
             "Installed. Colab had already loaded older versions of "
@@ -209,7 +215,7 @@ def setup(notebook: str | None = None, extra: str | None = None) -> None:
     try:
         from lessonkit.catchup import register
 
-        register()
+        register(notebook)
     except (
         ImportError
     ):  # not in IPython (a script): there is no %catch_up to offer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,10 @@ def cli(*args) -> int:
     return main([str(a) for a in args])
 
 
+def results(folder: Path) -> dict:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace text in a file. Fails if the text is not there: a test that changes nothing
     would pass for the wrong reason."""
@@ -25,14 +30,19 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def change_data(csv: Path, row: int, column: str, value: str, record: bool = True) -> None:
-    """Write `value` into one cell of a CSV file, as text, exactly as a person might type it.
+def renew(project: Path, csv: Path | None = None) -> None:
+    """What a person does after a deliberate change to a raw file: record its checksum, then
+    prepare the processed data again."""
+    assert cli("checksum", csv or project / "data" / "raw" / "iris.csv") == 0
+    assert cli("prepare", "--config", project / "config.toml") == 0
 
-    With record=True the file's new checksum is recorded (as after a deliberate edit), so
-    that the checks after the checksum get to see the change.
-    """
+
+def change_data(project: Path, row: int, column: str, value: str, record: bool = True) -> None:
+    """Write `value` into one cell of the raw CSV file, as text, exactly as a person might type
+    it; with record=True, record its checksum and prepare the data again."""
+    csv = project / "data" / "raw" / "iris.csv"
     table = pd.read_csv(csv, dtype=str, keep_default_na=False)
     table.loc[row, column] = value
     table.to_csv(csv, index=False)
     if record:
-        assert cli("checksum", csv) == 0
+        renew(project)

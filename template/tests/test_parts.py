@@ -8,13 +8,21 @@ import pytest
 from scipy import stats
 from sklearn.base import clone
 from sklearn.datasets import load_iris
-from sklearn.metrics import average_precision_score
+from sklearn.metrics import average_precision_score, balanced_accuracy_score
 from sklearn.preprocessing import label_binarize
 
+from mlproject.compare import differences
 from mlproject.config import load_config
 from mlproject.data import Dataset, read_checksums, record_checksum, sha256
 from mlproject.errors import DataError
-from mlproject.evaluate import check_every_class_is_trained, interval, make_splits, score_models, verdict
+from mlproject.evaluate import (
+    check_every_class_is_trained,
+    interval,
+    make_splits,
+    score_models,
+    verdict,
+)
+from mlproject.holdout import fingerprint, hold_out, score_test_set
 from mlproject.model import make_models
 from mlproject.report import which_model
 from tests.helpers import edit
@@ -29,9 +37,14 @@ def test_recording_a_checksum_adds_or_replaces_one_line(tmp_path):
     record_checksum(tmp_path / "a.csv")
     (tmp_path / "a.csv").write_text("x\n3\n")
     record_checksum(tmp_path / "a.csv")
-    assert read_checksums(tmp_path / "SHA256SUMS") == {"a.csv": sha256(tmp_path / "a.csv"), "b.csv": sha256(tmp_path / "b.csv")}
+    assert read_checksums(tmp_path / "SHA256SUMS") == {
+        "a.csv": sha256(tmp_path / "a.csv"),
+        "b.csv": sha256(tmp_path / "b.csv"),
+    }
     # the same format as `sha256sum`, so `sha256sum -c SHA256SUMS` can check it too
-    assert (tmp_path / "SHA256SUMS").read_text().splitlines()[0] == f"{sha256(tmp_path / 'a.csv')}  a.csv"
+    assert (tmp_path / "SHA256SUMS").read_text().splitlines()[
+        0
+    ] == f"{sha256(tmp_path / 'a.csv')}  a.csv"
 
 
 def test_interval_matches_the_corrected_t_interval():
@@ -46,19 +59,28 @@ def test_interval_matches_the_corrected_t_interval():
 
 
 def test_verdict_reads_the_interval():
-    assert verdict(0.01, 0.2) == "model scores higher"
-    assert verdict(-0.2, -0.01, first="forest") == "forest scores lower"
+    assert verdict(0.01, 0.2) == "model is better"
+    assert verdict(-0.2, -0.01, first="forest") == "forest is worse"
     assert verdict(-0.1, 0.1) == "no clear difference"
 
 
 @pytest.mark.parametrize(
     ("shared", "interval", "words"),
     [
-        ("model", [0.01, 0.2], "which scores clearly higher"),
+        ("model", [0.01, 0.2], "which scores clearly better"),
         ("model", [-0.1, 0.1], 'share = "baseline"'),
-        ("model", [-0.2, -0.01], 'share = "baseline"'),
-        ("baseline", [-0.1, 0.1], "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)"),
-        ("baseline", [0.01, 0.2], "Give the reason"),
+        ("model", [-0.2, -0.01], "although it is clearly worse than the simpler baseline"),
+        (
+            "baseline",
+            [-0.2, -0.01],
+            "the baseline, which scores clearly better than the model: difference -0.105",
+        ),
+        (
+            "baseline",
+            [-0.1, 0.1],
+            "not clearly better than this simpler model: difference +0.000 (-0.100 to +0.100)",
+        ),
+        ("baseline", [0.01, 0.2], "Give the reason."),
     ],
 )
 def test_the_card_says_whether_the_comparison_supports_the_shared_model(shared, interval, words):
@@ -72,11 +94,13 @@ def toy_data(n_groups=6, per_group=10):
     groups = pd.Series(np.repeat(np.arange(n_groups), per_group))
     y = pd.Series(np.tile([0, 1], n_groups * per_group // 2))
     X = pd.DataFrame({"x": np.arange(len(y), dtype=float)})
-    return Dataset(X=X, y=y, groups=groups, sha256="", rows_read=len(y), rows_dropped=0)
+    return Dataset(
+        X=X, y=y, groups=groups, sha256="", raw_sha256="", rows_read=len(y), rows_dropped=0
+    )
 
 
 def test_group_kfold_keeps_groups_together_and_drops_repeated_folds(example):
-    edit(example / "config.toml", 'scheme = "repeated-stratified-kfold"', 'scheme = "group-kfold"')
+    edit(example / "config.toml", 'scheme = "repeated-kfold"', 'scheme = "group-kfold"')
     edit(example / "config.toml", '# group = "site"', 'group = "site"')
     edit(example / "config.toml", "n_splits = 5", "n_splits = 3")
     data = toy_data()
@@ -112,8 +136,15 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
     edit(example / "config.toml", 'metric = "balanced_accuracy"', 'metric = "average_precision"')
     config = load_config(example / "config.toml")
     iris = load_iris(as_frame=True)
-    data = Dataset(X=iris.data, y=pd.Series(iris.target_names[iris.target]), groups=None,
-                   sha256="", rows_read=150, rows_dropped=0)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
     splits = make_splits(config, data)[:3]
     models = make_models(config)
     scores = score_models(models, data, splits, config.metric)
@@ -123,3 +154,103 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
             truth = label_binarize(data.y.iloc[test], classes=fitted.classes_)
             expected = average_precision_score(truth, fitted.predict_proba(data.X.iloc[test]))
             assert score == pytest.approx(expected), name
+
+
+# ------------------------------------------------------------------ the test set
+def test_the_test_set_is_disjoint_stratified_and_has_its_own_seed(example):
+    config = load_config(example / "config.toml")
+    iris = load_iris(as_frame=True)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
+    development, test = hold_out(config, data)
+    assert not set(development.y.index) & set(test.y.index)
+    assert len(development.y) + len(test.y) == 150 and len(test.y) == 30
+    assert test.y.value_counts().to_dict() == {"setosa": 10, "versicolor": 10, "virginica": 10}
+    # Another split seed (to check the folds) leaves the test set where it is; another test
+    # seed moves it.
+    edit(example / "config.toml", "split = 1", "split = 99")
+    moved = hold_out(load_config(example / "config.toml"), data)[1]
+    assert list(moved.y.index) == list(test.y.index)
+    edit(example / "config.toml", "test = 3", "test = 4")
+    moved = hold_out(load_config(example / "config.toml"), data)[1]
+    assert fingerprint(data, moved) != fingerprint(data, test)
+
+
+def test_the_test_set_keeps_groups_whole(example):
+    edit(example / "config.toml", 'scheme = "repeated-kfold"', 'scheme = "group-kfold"')
+    edit(example / "config.toml", '# group = "site"', 'group = "site"')
+    data = toy_data()
+    development, test = hold_out(load_config(example / "config.toml"), data)
+    assert not set(development.groups) & set(test.groups)
+    assert test.groups.nunique() == 2  # a fifth of six groups, rounded up
+
+
+def test_a_class_only_in_the_test_groups_is_refused(example):
+    edit(example / "config.toml", 'scheme = "repeated-kfold"', 'scheme = "group-kfold"')
+    edit(example / "config.toml", '# group = "site"', 'group = "site"')
+    config = load_config(example / "config.toml")
+    data = toy_data()
+    test_groups = set(hold_out(config, data)[1].groups)
+    data.y[data.groups.isin(test_groups)] = 2  # class 2 only in the test set's groups
+    with pytest.raises(DataError, match="Every row of class 2 is in the test set's groups"):
+        hold_out(config, data)
+
+
+def test_the_test_score_and_its_bootstrap_interval(example):
+    config = load_config(example / "config.toml")
+    iris = load_iris(as_frame=True)
+    data = Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
+    development, test = hold_out(config, data)
+    model = make_models(config)["baseline"].fit(development.X, development.y)
+    found = score_test_set(model, test, config)
+    expected = balanced_accuracy_score(test.y, model.predict(test.X))
+    assert found["score"] == pytest.approx(expected) and found["rows"] == 30
+    low, high = found["interval"]
+    assert low <= found["score"] <= high <= 1
+    assert score_test_set(model, test, config) == found  # seeded: the same interval every time
+
+
+# ------------------------------------------------------------------ comparing results files
+def test_numbers_are_compared_with_a_tolerance_and_the_rest_exactly():
+    committed = {
+        "scores": {"model": {"mean": 0.951234, "folds": [0.9, 1.0]}},
+        "shared": "baseline",
+        "environment": {"python": "3.11.7"},
+        "n": 3,
+    }
+    assert differences(committed, committed) == []
+    # the sixth decimal flips on another machine, and another Python runs it: a match
+    other = {
+        "scores": {"model": {"mean": 0.951235, "folds": [0.9, 1.0]}},
+        "shared": "baseline",
+        "environment": {"python": "3.13.1"},
+        "n": 3,
+    }
+    assert differences(committed, other) == []
+    # a real change: a number, a text, a list's length, a missing key
+    other = {"scores": {"model": {"mean": 0.96, "folds": [0.9]}}, "shared": "model", "n": 3.0}
+    assert differences(committed, other) == [
+        "scores.model.folds: 2 items against 1",
+        "scores.model.mean: 0.951234 against 0.96",
+        "shared: 'baseline' against 'model'",
+    ]
+    assert differences({"a": 1}, {"b": 1}) == [
+        "a: only in the first file",
+        "b: only in the second file",
+    ]
+    assert differences({"a": True}, {"a": 1}) == ["a: True against 1"]

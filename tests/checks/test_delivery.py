@@ -1,7 +1,7 @@
 """A notebook opened where the lesson's data cannot be found says what went wrong and what to do.
 
 (The runs of every notebook alone in an empty folder, fetching data over HTTP as in Colab, are
-in tests/test_colab.py; the runs on every supported Python in tests/test_pythons.py.)
+in tests/hosted/test_colab.py; the runs on every supported Python are `make pythons`.)
 """
 
 from __future__ import annotations
@@ -27,8 +27,12 @@ def _run_alone(tmp_path: Path, monkeypatch, **env: str) -> str:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     with pytest.raises(CellExecutionError) as info:
         client.execute()
     return str(info.value)

@@ -39,8 +39,12 @@ def test_one_command_moves_every_address(tmp_path):
     old = yaml.safe_load((copy / "_config.yml").read_text())["repository"][
         "url"
     ].rstrip("/")
-    result = subprocess.run([sys.executable, "-m", "tools.fork", NEW, "--branch", BRANCH], cwd=copy,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.fork", NEW, "--branch", BRANCH],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
     config = yaml.safe_load((copy / "_config.yml").read_text())
@@ -88,6 +92,11 @@ def test_one_command_moves_every_address(tmp_path):
     assert left.stdout.split() == ["CITATION.cff"], left.stdout
     # The set-up cells are what the copy's generator writes for the new address.
     for path, setup in setups.items():
-        generated = subprocess.run([sys.executable, "-m", "tools.notebooks", "setup-cell", str(path)], cwd=copy,
-                                   capture_output=True, text=True, check=True).stdout  # fmt: skip
+        generated = subprocess.run(
+            [sys.executable, "-m", "tools.notebooks", "setup-cell", str(path)],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert generated.rstrip("\n") == setup, path.name

@@ -279,14 +279,27 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
 
     assert record([{"notebook": name, **within} for name in names]) == []
     # At the budget is over it ("under 20 s"): each of the three limits is reported.
-    problems = record([{"notebook": names[0], "wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0, "date": "2026-12-01"}]
-                      + [{"notebook": name, **within} for name in names[1:]])  # fmt: skip
+    problems = record(
+        [
+            {
+                "notebook": names[0],
+                "wall_s": 20.0,
+                "peak_mb": 700.0,
+                "cell_s": 5.0,
+                "date": "2026-12-01",
+            }
+        ]
+        + [{"notebook": name, **within} for name in names[1:]]
+    )
     assert problems == [
         f"notebooks/{names[0]} is over budget: {what}; make it faster or leaner, then run `make benchmark` "
         "(or `python -m tools.notebooks benchmark --record`)"
-        for what in ("wall time 20 s (budget: under 20 s)", "peak memory 700 MB (budget: under 700 MB)",
-                     "slowest cell 5 s (budget: under 5 s)")
-    ]  # fmt: skip
+        for what in (
+            "wall time 20 s (budget: under 20 s)",
+            "peak memory 700 MB (budget: under 700 MB)",
+            "slowest cell 5 s (budget: under 5 s)",
+        )
+    ]
     problems = record(
         [{"notebook": name, **within} for name in names[1:]]
         + [{"notebook": "99-gone.ipynb", **within}]
@@ -301,3 +314,18 @@ def test_notebook_times_must_cover_every_notebook_and_meet_the_budget(broken):
     assert checks.check_notebook_times(broken) == [
         "instructors/execution-statistics.md: the notebook table's markers are missing"
     ]
+
+
+def test_every_notebook_takes_its_seed_from_the_lesson(root):
+    """One seed source: every notebook reads LESSON_SEED through lessonkit.lesson_seed(), so
+    that a learner's seed and the sweep's reach every draw."""
+    from tools import notebooks as nbtools
+
+    missing = [
+        p.name
+        for p in nbtools.lesson_notebooks(root)
+        if "lesson_seed()" not in p.read_text(encoding="utf-8")
+    ]
+    assert not missing, (
+        f"these notebooks do not take their seed from lessonkit.lesson_seed(): {missing}"
+    )

@@ -131,7 +131,7 @@ def test_overview_renders_front_matter(tmp_path):
     )
 
 
-def test_schedule_has_running_clock_and_total(tmp_path):
+def test_schedule_has_running_clock_breaks_and_total(tmp_path):
     first = write(
         tmp_path, "01-a.md", EPISODE.replace("Counting penguins", "First")
     )
@@ -142,34 +142,41 @@ def test_schedule_has_running_clock_and_total(tmp_path):
             "teaching: 25", "teaching: 50"
         ),
     )
+    third = write(
+        tmp_path, "03-c.md", EPISODE.replace("Counting penguins", "Third")
+    )
     episodes = lesson_meta.load_episodes(tmp_path)
-    assert [e.path for e in episodes] == [first, second]
+    assert [e.path for e in episodes] == [first, second, third]
     rows = lesson_meta.schedule_rows(episodes)
-    assert [(start, minutes) for start, _, minutes in rows] == [
-        ("00:00", 45),
-        ("00:45", 70),
-        ("01:55", 115),
+    # 45 + 70 = 115 min of teaching and challenges: a break before the third episode.
+    assert [(start, e is None, minutes) for start, e, minutes in rows] == [
+        ("00:00", False, 45),
+        ("00:45", False, 70),
+        ("01:55", True, 15),
+        ("02:10", False, 45),
+        ("02:55", True, 175),
     ]
     table = lesson_meta.render_schedule(episodes)
     assert (
-        "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min |"
+        "| 00:45 | 2. {doc}`Second </episodes/02-b>` | 50 + 20 = 70 min | How many penguins? |"
         in table
     )
+    assert "| 01:55 | *Break* | 15 min | |" in table
     assert (
-        "| 01:55 | **Finish** | **115 min in total** (75 teaching + 40 exercises) | |"
+        "| 02:55 | **Finish** | **175 min in total** (100 teaching + 60 exercises + 15 breaks) | |"
         in table
     )
     # An optional episode comes after the finish, outside the clock and the total.
     write(
         tmp_path,
-        "03-c.md",
+        "04-d.md",
         EPISODE.replace("Counting penguins", "Extra").replace(
             "teaching: 25", "optional: true\nteaching: 25"
         ),
     )
     table = lesson_meta.render_schedule(lesson_meta.load_episodes(tmp_path))
-    assert table.index("**Finish** | **115 min in total**") < table.index(
-        "| Optional | 3. {doc}`Extra </episodes/03-c>` | 25 + 20 = 45 min |"
+    assert table.index("**Finish** | **175 min in total**") < table.index(
+        "| Optional | 4. {doc}`Extra </episodes/04-d>` | 25 + 20 = 45 min |"
     )
 
 
@@ -204,19 +211,22 @@ def test_challenge_minutes_become_a_badge(tmp_path):
         write(tmp_path, "03-counting.md", EPISODE)
     )
     text = lesson_meta.render_challenge_minutes(episode.body)
+    # Numbered per episode by the site, not by sphinx-exercise across the site: :nonumber:.
     assert (
-        "::::{exercise} Count them\n:label: ex-count\n\n{bdg-primary-line}`Time: 5 min`\n\n"
+        "::::{exercise} Count them\n:label: ex-count\n:nonumber:\n\n{bdg-primary-line}`Time: 5 min`\n\n"
         in text
     )
     assert (
-        "::::{exercise} Without a label\n\n{bdg-primary-line}`Time: 15 min`\n\nText."
+        "::::{exercise} Without a label\n:nonumber:\n\n{bdg-primary-line}`Time: 15 min`\n\nText."
         in text
     )
     # Nothing else changes: the same non-blank lines, minus the minutes in the titles.
     kept = [
         line
         for line in text.splitlines()
-        if line.strip() and "bdg-primary-line" not in line
+        if line.strip()
+        and "bdg-primary-line" not in line
+        and line != ":nonumber:"
     ]
     original = episode.body.replace(" (5 min)", "").replace(" (15 min)", "")
     assert kept == [line for line in original.splitlines() if line.strip()]
@@ -224,9 +234,9 @@ def test_challenge_minutes_become_a_badge(tmp_path):
 
 VARIANTS = """\
 - title: Short
-  budget: 70
+  budget: 100
   note: For a conference slot.
-  plan: ["01 full", "break 10 Coffee", "02 teaching"]
+  plan: ["welcome 5", "01", "break 10 Coffee", "feedback 5"]
 """
 
 
@@ -242,57 +252,66 @@ def _two_episodes(tmp_path):
     return lesson_meta.load_episodes(tmp_path)
 
 
-def test_variants_are_timed_from_the_episodes(tmp_path):
+def test_plans_are_timed_from_the_episodes(tmp_path):
     episodes = _two_episodes(tmp_path)
     (variant,) = lesson_meta.parse_variants(VARIANTS, episodes)
-    assert variant["total"] == 45 + 10 + 15
+    assert (
+        variant["total"] == 5 + 45 + 10 + 5
+        and variant["covered"] == ["01"]
+        and variant["left_out"] == ["02"]
+    )
     assert [
         (start, label, minutes) for start, _, label, minutes in variant["rows"]
     ] == [
-        ("00:00", "", 45),
-        ("00:45", "Coffee", 10),
-        ("00:55", "teaching only", 15),
+        ("00:00", "Welcome and set-up check", 5),
+        ("00:05", "", 45),
+        ("00:50", "Coffee", 10),
+        ("01:00", "Feedback and close", 5),
     ]
     text = lesson_meta.render_variants(episodes, VARIANTS)
     assert "### Short" in text and "For a conference slot." in text
     assert (
-        "| 00:55 | 2. {doc}`Second </episodes/02-b>` (teaching only) | 15 |"
-        in text
+        "65 minutes of a 100-minute slot (35 free)" in text
+        and "Episodes: 01; not in this plan: 02." in text
     )
-    assert "| 01:10 | **Finish** | **70** |" in text
+    assert "| 00:05 | 1. {doc}`First </episodes/01-a>` | 45 |" in text
+    assert "| 01:05 | **Finish** | **65** |" in text
 
 
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
+        # 65 min of a 70-minute slot leaves less than 10 % free.
         (
-            lambda t: t.replace("budget: 70", "budget: 60"),
-            "takes 70 min, over its budget of 60 min",
+            lambda t: t.replace("budget: 100", "budget: 70"),
+            "takes 65 min of its 70: leave at least 10% free",
+        ),
+        (lambda t: t.replace('"01",', '"09",'), "there is no episode 09"),
+        (
+            lambda t: t.replace('"01",', '"01 teaching",'),
+            "cannot read plan item '01 teaching'",
         ),
         (
-            lambda t: t.replace('"02 teaching"', '"09 teaching"'),
-            "there is no episode 09",
+            lambda t: t.replace('"welcome 5", ', ""),
+            "opens with 'welcome N' and ends with 'feedback N'",
         ),
         (
-            lambda t: t.replace('"02 teaching"', '"02 half"'),
-            "cannot read plan item '02 half'",
+            lambda t: t.replace(', "feedback 5"', ""),
+            "opens with 'welcome N' and ends with 'feedback N'",
         ),
         (
-            lambda t: t.replace('"02 teaching"', '"02 full"'),
-            "takes 90 min, over its budget of 70 min .*re-plan",
-        ),
-        (
-            lambda t: (
-                t.replace(
-                    '"break 10 Coffee", "02 teaching"', '"break 10 Coffee"'
-                )
-                + "  covers: all\n"
+            lambda t: t.replace("budget: 100", "budget: 300").replace(
+                '"break 10 Coffee", ', '"02", "01", "02", '
             ),
+            "runs 170 min without a break",
+        ),
+        (
+            lambda t: t + "  covers: all\n",
             "covers all episodes but leaves out 02",
         ),
     ],
 )
-def test_bad_variants_are_reported(tmp_path, change, problem):
+def test_bad_plans_are_reported(tmp_path, change, problem):
     with pytest.raises(lesson_meta.FrontMatterError, match=problem):
         lesson_meta.parse_variants(change(VARIANTS), _two_episodes(tmp_path))
 
@@ -356,13 +375,36 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
     )
     page = lesson_meta.render_instructor_notes(
         [episode],
-        {"03-counting": ["# Count the penguins", "# Plot `counts` by island"]},
+        {
+            "03-counting": [
+                "# Count the penguins → counts\ncounts = 1",
+                "# Plot `counts` by island\nplot(```x```)",
+            ]
+        },
+        {
+            "03-counting": [
+                "  10 min  Counting",
+                "      then challenge ex-count",
+            ]
+        },
     )
-    assert "**Live-coded cells** of `notebooks/03-counting.ipynb`" in page
     assert (
-        "1. `# Count the penguins`\n2. `` # Plot `counts` by island ``\n"
+        "**Live-coded cells** of `notebooks/03-counting.ipynb`, in order"
         in page
     )
+    # The whole code of each cell, to paste into a shared document; a longer fence when the
+    # code holds backticks.
+    assert (
+        "```python\n# Count the penguins → counts\ncounts = 1\n```\n" in page
+    )
+    assert (
+        "````python\n# Plot `counts` by island\nplot(```x```)\n````\n" in page
+    )
+    assert (
+        "```text\n  10 min  Counting\n      then challenge ex-count\n```"
+        in page
+    )
+    assert ":class: instructor-note always-shown" in page
     assert (
         "No cells of the notebook are tagged `live-code` yet."
         in lesson_meta.render_instructor_notes([episode], {})
@@ -370,26 +412,31 @@ def test_instructor_notes_list_the_live_coded_cells(tmp_path):
     assert "Live-coded" not in lesson_meta.render_instructor_notes([episode])
 
 
-def test_a_variant_can_take_more_than_a_day(tmp_path):
+def test_a_plan_can_take_more_than_a_day(tmp_path):
     episodes = _two_episodes(tmp_path)
-    text = '- title: Two short days\n  budget: 50\n  covers: all\n  plan: ["01 full", "next day", "02 full"]\n'
+    text = (
+        "- title: Two short days\n  budget: 60\n  covers: all\n"
+        '  plan: ["welcome 5", "01", "feedback 3", "next day", "welcome 5", "02", "feedback 3"]\n'
+    )
     (variant,) = lesson_meta.parse_variants(text, episodes)
     assert (
-        variant["days"] == [45, 35]
-        and variant["total"] == 80
+        variant["days"] == [53, 43]
+        and variant["total"] == 96
         and variant["left_out"] == []
     )
     rendered = lesson_meta.render_variants(episodes, text)
-    assert "2 days of at most 50 minutes (day 1: 45, day 2: 35)" in rendered
+    assert "2 days of at most 60 minutes (day 1: 53, day 2: 43)" in rendered
     assert (
-        "| | **Day 2** | |\n| 00:00 | 2. {doc}`Second </episodes/02-b>` | 35 |"
+        "| | **Day 2** | |\n| 00:00 | *Welcome and set-up check* | 5 |"
         in rendered
     )
     with pytest.raises(
-        lesson_meta.FrontMatterError,
-        match="the plan takes 80 min, over its budget of 50 min",
+        lesson_meta.FrontMatterError, match="the plan takes 88 min of its 60"
     ):
-        lesson_meta.parse_variants(text.replace('"next day", ', ""), episodes)
+        lesson_meta.parse_variants(
+            text.replace('"feedback 3", "next day", "welcome 5", ', ""),
+            episodes,
+        )
 
 
 def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(
@@ -405,11 +452,14 @@ def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(
     )
     episodes = lesson_meta.load_episodes(tmp_path)
     assert [e.optional for e in episodes] == [False, True]
-    text = '- title: Core\n  budget: 60\n  covers: all\n  plan: ["01 full"]\n'
+    text = '- title: Core\n  budget: 80\n  covers: all\n  plan: ["welcome 5", "01", "feedback 5"]\n'
     (variant,) = lesson_meta.parse_variants(text, episodes)
     assert variant["left_out"] == []
     rendered = lesson_meta.render_variants(
-        episodes, text.replace('"01 full"', '"01 full", "next day", "02 full"')
+        episodes,
+        text.replace(
+            '"01",', '"01", "feedback 5", "next day", "welcome 5", "02",'
+        ),
     )
     assert (
         "2. {doc}`Extension </episodes/02-b>` (optional extension) | 45 |"
@@ -419,9 +469,7 @@ def test_an_optional_episode_may_be_left_out_of_a_plan_that_covers_all(
         lesson_meta.FrontMatterError,
         match="covers all episodes but leaves out 01",
     ):
-        lesson_meta.parse_variants(
-            text.replace('"01 full"', '"02 full"'), episodes
-        )
+        lesson_meta.parse_variants(text.replace('"01"', '"02"'), episodes)
     write(
         tmp_path,
         "02-b.md",

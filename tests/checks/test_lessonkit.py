@@ -29,9 +29,15 @@ def test_load_penguins_from_notebooks_folder(lesson_copy):
     df = lessonkit.load_penguins(cwd=lesson_copy / "notebooks")
     assert df.shape == (344, 8)
     assert list(df.columns) == [
-        "species", "island", "bill_length_mm", "bill_depth_mm",
-        "flipper_length_mm", "body_mass_g", "sex", "year",
-    ]  # fmt: skip
+        "species",
+        "island",
+        "bill_length_mm",
+        "bill_depth_mm",
+        "flipper_length_mm",
+        "body_mass_g",
+        "sex",
+        "year",
+    ]
     assert df["species"].value_counts().to_dict() == {
         "Adelie": 152,
         "Gentoo": 124,

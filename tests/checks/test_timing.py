@@ -247,9 +247,15 @@ def test_the_model_adds_words_code_sections_and_quick_checks(tmp_path):
     body = PAGE.format(
         words_1=" ".join(["word"] * 86), words_2=" ".join(["word"] * 86)
     )  # + 2 per heading
-    cells = [code("# type\n" + "x = 1\n" * 3, "live-code"), code("y = 2\n" * 7), practice("qc-01-which"),
-             code("# more\n" + "x = 1\n" * 3, "live-code"), code("y = 2\n" * 7), practice("ex-01-do"),
-             code("hidden = 1\n" * 50, "plumbing")]  # fmt: skip
+    cells = [
+        code("# type\n" + "x = 1\n" * 3, "live-code"),
+        code("y = 2\n" * 7),
+        practice("qc-01-which"),
+        code("# more\n" + "x = 1\n" * 3, "live-code"),
+        code("y = 2\n" * 7),
+        practice("ex-01-do"),
+        code("hidden = 1\n" * 50, "plumbing"),
+    ]
     write_episode(tmp_path, "01-model", 10, body, cells)
     (time,) = timing.lesson_times(tmp_path)
     assert time.aligned and time.quick_checks == 1

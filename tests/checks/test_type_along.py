@@ -64,10 +64,13 @@ def test_live_code_cells_keep_their_first_comment_line_and_nothing_else_changes(
     assert "`notebooks/01-penguins.ipynb`" in note.source
     body = typed.cells[:1] + typed.cells[2:]
     assert [c.source for c in body] == [
-        "# Penguins", "import lessonkit", "penguins = lessonkit.load_penguins()",
-        "# Fit the forest with five seeds", "# Plot the scores",
+        "# Penguins",
+        "import lessonkit",
+        "penguins = lessonkit.load_penguins()",
+        "# Fit the forest with five seeds",
+        "# Plot the scores",
         "# Optional: ten seeds\nscores10 = [fit(s) for s in range(10)]",
-    ]  # fmt: skip
+    ]
     assert all(
         c.outputs == [] and c.execution_count is None
         for c in body

@@ -45,8 +45,14 @@ def test_binder_keeps_its_server_versions(image):
         if "==" in line:
             name, version = line.split("==")
             installed[name.lower().replace("_", "-")] = version
-    for server in ("jupyterlab", "notebook", "jupyter-server", "jupyterhub", "jupyter-resource-usage",
-                   "jupyter-offlinenotebook"):  # fmt: skip
+    for server in (
+        "jupyterlab",
+        "notebook",
+        "jupyter-server",
+        "jupyterhub",
+        "jupyter-resource-usage",
+        "jupyter-offlinenotebook",
+    ):
         assert installed.get(server) == base[server], (
             f"binder/ changed {server}: {base[server]} -> {installed.get(server)}"
         )

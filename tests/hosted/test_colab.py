@@ -88,8 +88,13 @@ def _point_kernel(session: emulate.ColabSession, **env: str) -> None:
 def test_colab_without_network_says_so_and_changes_nothing(tmp_path, sources):
     notebook = NOTEBOOKS[0]
     closed = f"http://127.0.0.1:{emulate.free_port()}"
-    offline = {"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": f"{closed}/simple", "PIP_RETRIES": "0",
-               "UV_DEFAULT_INDEX": f"{closed}/simple", "LESSON_REPOSITORY": f"{closed}/easy-wins@main"}  # fmt: skip
+    offline = {
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_INDEX_URL": f"{closed}/simple",
+        "PIP_RETRIES": "0",
+        "UV_DEFAULT_INDEX": f"{closed}/simple",
+        "LESSON_REPOSITORY": f"{closed}/easy-wins@main",
+    }
     session = emulate.colab_session(notebook, tmp_path, **offline)
     before = _versions(session)
     run = emulate.run_setup_cell(session, notebook.name)

@@ -16,7 +16,7 @@ writes ``requirements-NAME.txt`` from the pin. Here:
 - the extra's requirements file pins what pyproject.toml asks for, at uv.lock's versions
   wherever the two share a package, and the check says so when it does not.
 
-Seeds 1-3 for these notebooks: tests/test_seeds.py. Colab without PyTorch: tests/test_colab.py.
+Seeds 1-3 for these notebooks: tests/notebooks/test_runs.py. Colab without PyTorch: tests/hosted/test_colab.py.
 """
 
 from __future__ import annotations
@@ -58,8 +58,12 @@ def test_without_the_extra_the_set_up_cell_names_the_install_command(notebook):
         for cell in nb.cells
         if config.SETUP in cell.metadata.get("tags", [])
     ]
-    NotebookClient(nb, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()  # fmt: skip
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
     (error,) = [
         output
         for output in nb.cells[0].outputs

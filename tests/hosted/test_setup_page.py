@@ -24,7 +24,7 @@ from tools.pythons import learner_env as clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
-NOTEBOOK = "01-why-reproducibility.ipynb"
+NOTEBOOK = "notebooks/01-why-reproducibility.ipynb"  # JupyterLab opens the lesson's folder
 
 
 def option_1_commands(setup_page: Path) -> list[str]:
@@ -47,7 +47,7 @@ def test_option_1_names_the_steps_the_test_relies_on():
     )
     assert "python -m pip install -r requirements.txt" in commands
     assert "python -m lessonkit.check" in commands
-    assert commands[-1] == "jupyter lab notebooks/"
+    assert commands[-1] == "jupyter lab"
 
 
 def install_option_1(tmp_path: Path) -> dict:
@@ -78,8 +78,14 @@ def install_option_1(tmp_path: Path) -> dict:
     install = [commands[0].replace(address, str(published)), *commands[1:-1]]
     learner = tmp_path / "learner"
     learner.mkdir()
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(install)], cwd=learner, env=env,
-                            capture_output=True, text=True, timeout=1500)  # fmt: skip
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(install)],
+        cwd=learner,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     return {
         "result": result,
         "learner": learner,
@@ -123,6 +129,13 @@ def test_option_1_as_written_runs_a_notebook_in_jupyterlab(
     assert kernel_python.parent == learner / folder / ".venv" / "bin", (
         kernel_python
     )
-    version = subprocess.run([str(kernel_python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout.strip()  # fmt: skip
+    version = subprocess.run(
+        [
+            str(kernel_python),
+            "-c",
+            "import sys; print('%d.%d' % sys.version_info[:2])",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert version == other

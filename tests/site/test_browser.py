@@ -2,7 +2,9 @@
 
 A page fails when it logs a console error, a request fails or asks a host other than the
 local server, an in-page or cross-page anchor is broken, an image does not load, an axe-core
-audit finds a serious or critical accessibility problem, or its headings skip a level.
+audit finds a serious or critical accessibility problem, its headings skip a level, or a line
+of its code is wider than its column at 1280 px (solutions, notes and optional blocks opened;
+printed outputs wrap instead; reported until tools/config.py ENFORCED["code_width"]).
 Screenshots of the home page and of episode 01 are kept in ``_build/screenshots/``.
 
 Needs Chromium (Debian/Ubuntu: ``apt-get install chromium``). Playwright drives it through
@@ -16,15 +18,14 @@ import http.server
 import os
 import shutil
 import threading
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tools import lesson_checks
-
-pytestmark = pytest.mark.build
+from tools import config, lesson_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every page a reader can reach: the table of contents plus Sphinx's index and search pages.
@@ -40,9 +41,14 @@ SCREENSHOTS = {
     "episodes/01-why-reproducibility.html": "episode-01.png",
 }
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str:
@@ -279,6 +285,18 @@ def test_page_in_browser(path, browser, site_url, built_site, axe_script):
         problems += audit(
             page, axe_script
         )  # (axe fetches stylesheets itself: not counted)
+        clipped = [
+            f"clipped code: {line.strip()[:100]}"
+            for line in page.evaluate(CLIPPED_CODE_JS)
+        ]
+        if config.ENFORCED.get("code_width", True):
+            problems += clipped
+        elif clipped:
+            warnings.warn(
+                f"{path}: {len(clipped)} clipped code lines (reported, not enforced):\n"
+                + "\n".join(clipped),
+                stacklevel=1,
+            )
         if path in SCREENSHOTS:
             folder = built_site.parent / "screenshots"
             folder.mkdir(exist_ok=True)
@@ -351,3 +369,64 @@ def test_solutions_hidden_on_screen_and_printed(browser, site_url):
         assert hidden == [], "solutions stay hidden when the page is printed"
     finally:
         visit.close()
+
+
+def test_instructor_notes_hidden_from_learners_until_the_instructor_view_is_on(
+    browser, site_url
+):
+    """Instructor notes are hidden by default; the header's button shows them, and the
+    choice holds on the next page; the instructor-notes page shows its notes either way."""
+    visit = Visit(browser, site_url)
+    try:
+        page = visit.open("episodes/02-model-evaluation.html")
+        shown = "() => [...document.querySelectorAll('.admonition.instructor-note')].filter(n => n.offsetParent !== null).length"
+        total = page.evaluate(
+            "() => document.querySelectorAll('.admonition.instructor-note').length"
+        )
+        assert total > 0 and page.evaluate(shown) == 0
+        button = page.locator(".lesson-instructor-toggle")
+        assert button.get_attribute("aria-pressed") == "false"
+        button.click()
+        assert (
+            page.evaluate(shown) == total
+            and button.get_attribute("aria-pressed") == "true"
+        )
+        page = visit.open(
+            "episodes/03-benchmarking.html"
+        )  # remembered across pages
+        assert page.evaluate(shown) > 0
+        page.locator(".lesson-instructor-toggle").click()
+        assert page.evaluate(shown) == 0
+        page = visit.open(
+            "instructors/instructor-notes.html"
+        )  # the collected notes: always
+        assert page.evaluate(shown) > 0
+    finally:
+        visit.close()
+    assert visit.problems == []
+
+
+CLIPPED_CODE_JS = """() => {
+  document.documentElement.classList.add('instructor-view');
+  const style = document.createElement('style');
+  style.textContent = '.toggle-hidden .admonition-title ~ * {height: auto !important; ' +
+    'visibility: visible !important; opacity: 1 !important}';
+  document.head.appendChild(style);
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const clipped = [];
+  for (const pre of document.querySelectorAll('pre')) {
+    if (pre.closest('.cell_output') || pre.offsetParent === null) continue;
+    if (pre.scrollWidth <= pre.clientWidth + 1) continue;
+    const probe = document.createElement('span');
+    probe.textContent = 'x'.repeat(50);
+    pre.appendChild(probe);
+    const width = probe.getBoundingClientRect().width / 50;
+    probe.remove();
+    const style = getComputedStyle(pre);
+    const room = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const line of pre.textContent.split('\\n')) {
+      if (line.length * width > room + 1) clipped.push(line);
+    }
+  }
+  return clipped;
+}"""

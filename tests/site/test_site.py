@@ -6,12 +6,8 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
 from tools import build, lesson_meta
 from tools import lesson_checks as checks
-
-pytestmark = pytest.mark.build
 
 
 def html(site, page):
@@ -25,10 +21,16 @@ def test_built_site_links_images_and_offline(root, built_site):
 def test_home_page_has_generated_schedule(root, built_site):
     page = html(built_site, "index.html")
     episodes = lesson_meta.load_episodes(root / "episodes")
-    total = sum(
-        e.minutes for e in episodes if not e.optional
-    )  # the optional ones come after the finish
-    assert "Finish" in page and f"{total} min in total" in page
+    core = [
+        e for e in episodes if not e.optional
+    ]  # the optional ones come after the finish
+    rows = lesson_meta.schedule_rows(core)
+    breaks = [row for row in rows[:-1] if row[1] is None]
+    assert breaks and "<em>Break</em>" in page
+    assert "Finish" in page and f"{rows[-1][2]} min in total" in page
+    assert (
+        'href="instructors/guide.html"' in page
+    )  # the plans, with a welcome, breaks, feedback
     for episode in episodes:
         assert episode.title.replace("?", "") in page.replace("?", "")
 

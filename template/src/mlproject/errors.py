@@ -1,8 +1,6 @@
-"""The problems a user can fix themselves.
-
-The command line prints the message of a :class:`ProjectError` (no traceback) and exits with
-status 1. Every message names the problem, where it is, and what to do about it. Any other
-exception is a bug in the code, and keeps its full traceback.
+"""The problems a user can fix themselves: the command line prints their message (no traceback)
+and exits with status 1. Every message names the problem, where it is, and what to do about it.
+Any other exception is a bug in the code, and keeps its full traceback.
 """
 
 

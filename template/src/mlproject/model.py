@@ -1,33 +1,24 @@
 """The model, the two baselines it must beat, and saving and loading with skops.
 
-* ``model``: a random forest, with the settings of ``[model]`` in config.toml;
-* ``baseline``: a simple, well-understood model (logistic regression on standardised
-  features). If the forest does not score clearly higher, share the baseline instead
-  (``[model] share = "baseline"``) and report the difference and its interval;
-* ``dummy``: predicts from the class frequencies alone and ignores the features. Scoring no
-  better than this means the model has learnt nothing.
-
-Categorical features (``[data] categorical``) are one-hot encoded in front of both models.
-
-To try another model, change :func:`make_models` (and its settings in config.toml). If
-:func:`load_model` then refuses the saved file, check the types it names and add them to
-``EXPECTED_TYPES``.
+``model`` is a random forest (settings: ``[model]``); ``baseline`` a linear model on
+standardised features (logistic regression for classes, linear regression for numbers);
+``dummy`` ignores the features. The ``[data] categorical`` features are one-hot encoded. To try
+another model, change :func:`make_models`; if :func:`load_model` then refuses the saved file,
+check the types it names and add them to ``EXPECTED_TYPES``.
 """
-
-from __future__ import annotations
 
 from pathlib import Path
 
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
-from sklearn.dummy import DummyClassifier
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from mlproject.config import Config
-from mlproject.errors import ConfigError, ProjectError
+from mlproject.config import Config, forest_class
+from mlproject.data import MANIFEST, record_checksum, verify_checksum
+from mlproject.errors import ProjectError
 
 #: Types inside our saved models that skops does not trust by default. We checked that they
 #: are scikit-learn's own; anything else in a model file is refused by :func:`load_model`.
@@ -41,48 +32,56 @@ def encoding(config: Config) -> list:
     if not config.categorical:
         return []
     encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
-    return [ColumnTransformer([("categories", encoder, config.categorical)], remainder="passthrough")]
+    columns = [("categories", encoder, config.categorical)]
+    return [ColumnTransformer(columns, remainder="passthrough")]
 
 
 def make_models(config: Config) -> dict[str, BaseEstimator]:
     """The model and its baselines, unfitted, each with a fixed seed where it has one."""
-    forest = RandomForestClassifier(random_state=config.model_seed)
-    try:
-        forest.set_params(**config.model)
-    except ValueError:
-        wrong = sorted(set(config.model) - set(forest.get_params()))
-        raise ConfigError(
-            f"{config.source}: [model] has setting(s) {', '.join(wrong)} that RandomForestClassifier "
-            "does not know. See its documentation for the names."
-        ) from None
+    forest = forest_class(config.task)(random_state=config.model_seed).set_params(**config.model)
+    if config.classification:
+        linear, dummy = LogisticRegression(max_iter=1000), DummyClassifier(strategy="prior")
+    else:
+        linear, dummy = LinearRegression(), DummyRegressor(strategy="mean")
     return {
         "model": make_pipeline(*encoding(config), forest),
-        "baseline": make_pipeline(*encoding(config), StandardScaler(), LogisticRegression(max_iter=1000)),
-        "dummy": DummyClassifier(strategy="prior"),
+        "baseline": make_pipeline(*encoding(config), StandardScaler(), linear),
+        "dummy": dummy,
     }
 
 
-def save_model(model: BaseEstimator, path: Path) -> None:
-    """Save a fitted model in the skops format (which, unlike pickle, can be inspected)."""
+def save_model(model: BaseEstimator, path: Path) -> str:
+    """Save a fitted model in the skops format (which, unlike pickle, can be inspected), and
+    record its checksum in the SHA256SUMS next to it; return the checksum."""
     import skops.io as sio
 
     sio.dump(model, path)
+    return record_checksum(path)
 
 
-def load_model(path: str | Path) -> BaseEstimator:
-    """Load a model saved by :func:`save_model`, refusing types we have not checked.
-
-    Loading a pickle can run any code; skops lists the types a file needs, and loads only
-    those we trust.
-    """
+def load_model(path: str | Path, shown: str | None = None) -> tuple[BaseEstimator, str]:
+    """Load a model saved by :func:`save_model`; return it with its checksum. The file must
+    match the checksum recorded when it was saved (so that results, test score and predictions
+    come from the same model), and hold only types we have checked: skops lists the types a
+    file needs (loading a pickle can run any code)."""
     import skops.io as sio
 
+    path, shown = Path(path), shown or str(path)
+    if not path.is_file():
+        raise ProjectError(
+            f"There is no model file '{shown}': run `python -m mlproject train` first."
+        )
+    fix = (
+        f"It is not the model that `train` saved with the {MANIFEST} next to it: train again, "
+        "or use the model file that goes with those results."
+    )
+    digest = verify_checksum(path, shown, fix)
     untrusted = set(sio.get_untrusted_types(file=path))
     unexpected = untrusted - EXPECTED_TYPES
     if unexpected:
         raise ProjectError(
-            f"The model file '{path}' contains types this project does not expect: "
+            f"The model file '{shown}' contains types this project does not expect: "
             f"{', '.join(sorted(unexpected))}. Load it only if you trust where it came from "
             "(see the skops documentation on trusted types)."
         )
-    return sio.load(path, trusted=sorted(untrusted))
+    return sio.load(path, trusted=sorted(untrusted)), digest
