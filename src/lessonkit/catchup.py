@@ -128,10 +128,13 @@ def catch_up(line: str = "") -> None:
         (text for text in cell.splitlines() if text.strip().startswith("#")),
         "",
     )
-    sources, target = cells_to_run(
-        full_notebook(slug, HOME), comment, _DONE.get(slug, -1)
-    )
+    done = _DONE.get(slug, -1)
+    sources, target = cells_to_run(full_notebook(slug, HOME), comment, done)
     *before, here = sources
+    if done < 0 or done >= target:
+        # From the top: start where the notebook started, as the full notebook did (a cell
+        # this learner ran may have changed folder, as episode 05's project folder does).
+        os.chdir(HOME or Path.cwd())
     for number, source in enumerate(before, start=1):
         with capture_output():  # the cells before this one run quietly
             result = ip.run_cell(source, store_history=False, silent=True)
