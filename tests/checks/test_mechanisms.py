@@ -91,7 +91,8 @@ def lesson(tmp_path, root):
 
 
 def _with_practice(lesson, slug="01-why-reproducibility"):
-    """Episode 01 with a quick check, and its notebook with practice cells for everything."""
+    """Episode 01 with one more quick check, and its notebook with a practice cell for each
+    challenge and quick check, in page order, at its end."""
     page = lesson / "episodes" / f"{slug}.md"
     text = page.read_text()
     first_section = text.index("\n## ", text.index("---", 4))
@@ -101,6 +102,10 @@ def _with_practice(lesson, slug="01-why-reproducibility"):
     items = lesson_meta.practice_items(lesson_meta.read_episode(page).body)
     path = lesson / "notebooks" / f"{slug}.ipynb"
     nb = nbformat.read(path, as_version=4)
+    # Whatever practice cells the notebook has today go: the test places its own, at the end.
+    nb.cells = [
+        c for c in nb.cells if not c.source.startswith("<!-- practice:")
+    ]
     for item in items:
         nb.cells.append(
             nbformat.v4.new_markdown_cell(f"<!-- practice: {item.label} -->")
