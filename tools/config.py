@@ -63,14 +63,3 @@ CI_ONLY_SETTINGS = (*CI_VARIABLES, "PYTHONDONTWRITEBYTECODE", "print_blob")
 NOTEBOOK_BUDGET = {"wall_s": 20.0, "peak_mb": 700.0, "cell_s": 5.0}
 #: The seeds the sweep (`make seeds`) runs every notebook with; every claim must hold at all.
 SWEEP_SEEDS = range(20)
-
-#: Rules that the episodes do not meet yet: their lesson checks report, and fail only once
-#: enforced here (each is proven to fail on a broken copy either way). The episode issues
-#: switch them on as the episodes come to meet them.
-ENFORCED = {
-    "check_timing": False,  # modelled minutes, stretches without practice, quick checks
-    "check_strands": False,  # live-code comments name what later cells read
-    "check_practice": False,  # every challenge and quick check in the notebook too
-    "check_seed_record": False,  # every claim at 20 of 20 seeds
-    "code_width": False,  # no code line on the site wider than its column (browser tests)
-}

@@ -1281,11 +1281,6 @@ RECORDED_CHECKS = (check_seed_record, check_notebook_times, check_colab_times)
 SOURCE_CHECKS = FAST_CHECKS + RECORDED_CHECKS
 
 
-def enforced(check) -> bool:
-    """Whether a failing check fails the lesson (tools/config.py ``ENFORCED``), or reports."""
-    return config.ENFORCED.get(check.__name__, True)
-
-
 def main(argv: list[str]) -> int:
     """``python -m tools.lesson_checks [ROOT] [--fast | --only check_a,check_b]``"""
     only = None
@@ -1297,17 +1292,12 @@ def main(argv: list[str]) -> int:
         only, argv = set(argv[at + 1].split(",")), argv[:at] + argv[at + 2 :]
     root = Path(argv[0]).resolve() if argv else config.ROOT
     checks = [c for c in SOURCE_CHECKS if only is None or c.__name__ in only]
-    problems, reported = [], []
+    problems = []
     for check in checks:
-        (problems if enforced(check) else reported).extend(check(root))
+        problems.extend(check(root))
     html = root / "_build" / "html"
     if only is None and html.is_dir():
         problems += check_built_site(root, html)
-    if reported:
-        print(
-            f"Reported, not yet enforced (tools/config.py ENFORCED): {len(reported)}"
-        )
-        print("\n".join("  " + line for line in reported))
     print(
         "\n".join(problems)
         or f"{'These' if only else 'All'} {len(checks)} lesson checks pass."

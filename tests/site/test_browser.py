@@ -4,7 +4,7 @@ A page fails when it logs a console error, a request fails or asks a host other 
 local server, an in-page or cross-page anchor is broken, an image does not load, an axe-core
 audit finds a serious or critical accessibility problem, its headings skip a level, or a line
 of its code is wider than its column at 1280 px (solutions, notes and optional blocks opened;
-printed outputs wrap instead; reported until tools/config.py ENFORCED["code_width"]).
+printed outputs wrap instead).
 Screenshots of the home page and of episode 01 are kept in ``_build/screenshots/``.
 
 Needs Chromium (Debian/Ubuntu: ``apt-get install chromium``). Playwright drives it through
@@ -18,14 +18,13 @@ import http.server
 import os
 import shutil
 import threading
-import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tools import config, lesson_checks
+from tools import lesson_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every page a reader can reach: the table of contents plus Sphinx's index and search pages.
@@ -285,18 +284,10 @@ def test_page_in_browser(path, browser, site_url, built_site, axe_script):
         problems += audit(
             page, axe_script
         )  # (axe fetches stylesheets itself: not counted)
-        clipped = [
+        problems += [
             f"clipped code: {line.strip()[:100]}"
             for line in page.evaluate(CLIPPED_CODE_JS)
         ]
-        if config.ENFORCED.get("code_width", True):
-            problems += clipped
-        elif clipped:
-            warnings.warn(
-                f"{path}: {len(clipped)} clipped code lines (reported, not enforced):\n"
-                + "\n".join(clipped),
-                stacklevel=1,
-            )
         if path in SCREENSHOTS:
             folder = built_site.parent / "screenshots"
             folder.mkdir(exist_ok=True)
