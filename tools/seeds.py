@@ -242,8 +242,10 @@ def render(record: dict) -> str:
 
 
 def write(record: dict, root: Path = config.ROOT) -> None:
+    # Notebooks in name order; each notebook's claims in the order the notebook states them
+    # (not sorted: the page lists them as the episode reads, and reads them back in that order).
     (root / RECORD).write_text(
-        json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True)
+        json.dumps(dict(sorted(record.items())), indent=1, ensure_ascii=False)
         + "\n",
         encoding="utf-8",
     )

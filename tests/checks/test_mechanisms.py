@@ -290,7 +290,14 @@ def _record(path, held, stopped=()):
                     "held": seed in held,
                     "seed": seed,
                     "numbers": {},
-                }
+                },
+                # stated second, sorted first: the page keeps the notebook's order
+                {
+                    "claim": "a claim stated second",
+                    "held": True,
+                    "seed": seed,
+                    "numbers": {},
+                },
             ],
         }
         for seed in range(20)
