@@ -3,6 +3,7 @@
     python -m tools.benchmark            # everything (about two builds plus one run per notebook)
     python -m tools.benchmark --no-build # the notebook table only
     python -m tools.benchmark --no-colab # without the Colab set-up times
+    python -m tools.benchmark notebooks/02-model-evaluation.ipynb --no-colab --no-build
 
 It also times each notebook's set-up cell in an emulated Colab session (tools/emulate.py). It
 writes both tables, the notebooks' and Colab's, into the execution statistics page
@@ -82,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
+        "notebooks",
+        nargs="*",
+        help="only these notebooks (their rows are replaced, the others kept)",
+    )
+    parser.add_argument(
         "--no-build", action="store_true", help="skip the two site builds"
     )
     parser.add_argument(
@@ -89,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    notebooks.benchmark(notebooks.notebook_paths([]), record=True)
+    notebooks.benchmark(notebooks.notebook_paths(args.notebooks), record=True)
     if not args.no_colab:
         from tools import emulate
 

@@ -657,7 +657,7 @@ def merged_rows(
 ) -> list[dict]:
     """The rows of a recorded table after measuring some notebooks: the new rows, and the
     recorded rows of the notebooks not measured now (``old``: from ``recorded_rows``; its
-    cells after the name are ``keys``, as numbers but the last, the date), in the lesson's
+    cells after the name are ``keys``, as numbers but the date and the within-budget verdict), in the lesson's
     order; rows of notebooks that no longer exist are dropped."""
     rows = {row["notebook"]: row for row in new}
     for name, cells in (old or {}).items():
@@ -666,7 +666,7 @@ def merged_rows(
             rows[name] = {
                 "notebook": name,
                 **{
-                    k: (v if k == "date" else float(v))
+                    k: (v if k in ("date", "within") else float(v))
                     for k, v in values.items()
                 },
             }
