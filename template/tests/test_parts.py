@@ -99,6 +99,20 @@ def toy_data(n_groups=6, per_group=10):
     )
 
 
+def iris_data():
+    """The 150 iris flowers as a Dataset, with the species names as labels."""
+    iris = load_iris(as_frame=True)
+    return Dataset(
+        X=iris.data,
+        y=pd.Series(iris.target_names[iris.target]),
+        groups=None,
+        sha256="",
+        raw_sha256="",
+        rows_read=150,
+        rows_dropped=0,
+    )
+
+
 def test_group_kfold_keeps_groups_together_and_drops_repeated_folds(example):
     edit(example / "config.toml", 'scheme = "repeated-kfold"', 'scheme = "group-kfold"')
     edit(example / "config.toml", '# group = "site"', 'group = "site"')
@@ -135,16 +149,7 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
     baseline has and the forest has not: the two would be scored on different scales."""
     edit(example / "config.toml", 'metric = "balanced_accuracy"', 'metric = "average_precision"')
     config = load_config(example / "config.toml")
-    iris = load_iris(as_frame=True)
-    data = Dataset(
-        X=iris.data,
-        y=pd.Series(iris.target_names[iris.target]),
-        groups=None,
-        sha256="",
-        raw_sha256="",
-        rows_read=150,
-        rows_dropped=0,
-    )
+    data = iris_data()
     splits = make_splits(config, data)[:3]
     models = make_models(config)
     scores = score_models(models, data, splits, config.metric)
@@ -159,16 +164,7 @@ def test_every_model_is_scored_on_its_predicted_probabilities(example):
 # ------------------------------------------------------------------ the test set
 def test_the_test_set_is_disjoint_stratified_and_has_its_own_seed(example):
     config = load_config(example / "config.toml")
-    iris = load_iris(as_frame=True)
-    data = Dataset(
-        X=iris.data,
-        y=pd.Series(iris.target_names[iris.target]),
-        groups=None,
-        sha256="",
-        raw_sha256="",
-        rows_read=150,
-        rows_dropped=0,
-    )
+    data = iris_data()
     development, test = hold_out(config, data)
     assert not set(development.y.index) & set(test.y.index)
     assert len(development.y) + len(test.y) == 150 and len(test.y) == 30
@@ -205,16 +201,7 @@ def test_a_class_only_in_the_test_groups_is_refused(example):
 
 def test_the_test_score_and_its_bootstrap_interval(example):
     config = load_config(example / "config.toml")
-    iris = load_iris(as_frame=True)
-    data = Dataset(
-        X=iris.data,
-        y=pd.Series(iris.target_names[iris.target]),
-        groups=None,
-        sha256="",
-        raw_sha256="",
-        rows_read=150,
-        rows_dropped=0,
-    )
+    data = iris_data()
     development, test = hold_out(config, data)
     model = make_models(config)["baseline"].fit(development.X, development.y)
     found = score_test_set(model, test, config)
